@@ -406,14 +406,15 @@ class _Run:
     def _choose(self, device: str, method: Method) -> Outcome:
         state = self.devices[device]
         possible = POSSIBLE[method]
+        if state.mode != "ok":  # nothing reaches the server: queued faults wait
+            return Outcome(state.mode)
         for index, fault in enumerate(state.faults):
             outcome = Outcome(fault)
             if outcome in possible:
                 faults = state.faults[:index] + state.faults[index + 1 :]
                 self.devices[device] = attrs.evolve(state, faults=faults)
                 return outcome
-        mode = Outcome(state.mode)
-        return mode if mode in possible else Outcome.OK
+        return Outcome.OK
 
     def log(self, device: str, method: Method, job: str | None, outcome: Outcome, effect: str) -> None:
         self.requests.append(Request(device, method, job, outcome, effect))
@@ -601,16 +602,21 @@ def _all_instances(values: object, cls: type) -> bool:
 def applicable(world: World, action: act.Action) -> str | None:
     """Why the action cannot happen in this world, or None when it can."""
     device_name: str | None = getattr(action, "device", None)
-    if device_name is not None and device_name not in world.device_names:
-        return f"unknown device {device_name!r}; the world has: {', '.join(world.device_names)}"
-    device = world.device(device_name) if device_name is not None else None
-    job_id: str | None = getattr(action, "job", None)
-    if job_id == "":
+    device: Device | None = None
+    if device_name is not None:
+        device = next((d for d in world.devices if d.name == device_name), None)
+        if device is None:
+            names = ", ".join(world.device_names)
+            return f"unknown device {device_name!r}; the world has: {names}"
+    if getattr(action, "job", None) == "":
         return "a job id must be a non-empty string"
     match action:
         case act.StartJob():
-            if action.job in world.history.started:
+            if action.job in world.history.started or world.history.deleted(action.job):
                 return f"job {action.job!r} was already started"
+        case act.DeleteJob():
+            if action.job not in world.job_ids():
+                return f"no job {action.job!r} to delete"
         case act.AddScene() | act.FinishJob():
             assert device is not None
             local = device.local_job(action.job)

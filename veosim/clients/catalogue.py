@@ -30,10 +30,10 @@ class DetailCachesCloudClient(ReferenceClient):
     """Opening a job stores the cloud's copy locally, over a better local version."""
 
     def detail(self, job_id: str, local: Job | None, cloud: Job | None) -> DetailEntry | None:
+        entry = super().detail(job_id, local, cloud)
         if cloud is not None:
             self.local.put(cloud)
-            local = cloud
-        return super().detail(job_id, local, cloud)
+        return entry
 
 
 class PresenceBadgeClient(ReferenceClient):

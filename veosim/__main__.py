@@ -1,0 +1,5 @@
+import sys
+
+from veosim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per `veosim` command: `add_arguments(parser)` and `execute(args) -> int`."""

@@ -1,0 +1,198 @@
+"""The Hypothesis driver: random search over the domain, shrinking, the example database.
+
+One `RuleBasedStateMachine` for every client: it starts from one of the domain's
+starting worlds, draws each next action from `Domain.actions(world)` (the same list the
+explorer walks), steps the world and checks the properties after every step. Each run
+ends with a settle step. A violation raises `PropertyFailed` carrying the steps that
+led to it, so the shrunk run can be printed and exported as a scenario.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+import hypothesis
+from hypothesis import HealthCheck, Verbosity, settings
+from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
+from hypothesis.reporting import with_reporter
+from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, initialize, rule
+
+from veosim import actions as act
+from veosim import properties
+from veosim.contract import ClientFactory
+from veosim.domain import STARTS, Domain, start
+from veosim.properties import Violation
+from veosim.world import World, step
+
+PROFILES = ("dev", "ci", "nightly")
+
+_BASE = settings(
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=False,
+    verbosity=Verbosity.quiet,
+    database=None,
+)
+
+settings.register_profile("dev", _BASE, max_examples=60, stateful_step_count=20)
+settings.register_profile(
+    "ci", _BASE, max_examples=200, stateful_step_count=25, derandomize=True
+)
+settings.register_profile("nightly", _BASE, max_examples=5000, stateful_step_count=50)
+
+
+def profile_settings(profile: str, seed: int | None = None) -> settings:
+    """The named profile, with the example database of `VEOSIM_DATABASE` if set."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of: {', '.join(PROFILES)}")
+    chosen = settings.get_profile(profile)
+    database: ExampleDatabase | None = None
+    directory = os.environ.get("VEOSIM_DATABASE")
+    if directory:
+        database = DirectoryBasedExampleDatabase(Path(directory))
+    derandomize = chosen.derandomize and seed is None
+    return settings(chosen, database=database, derandomize=derandomize)
+
+
+def current_profile() -> str:
+    """The profile `VEOSIM_PROFILE` names, `dev` when unset."""
+    return os.environ.get("VEOSIM_PROFILE", "dev")
+
+
+@attrs.frozen
+class Counterexample:
+    """The steps from a starting world to a violation: what gets printed and exported."""
+
+    start: str
+    steps: tuple[act.Action, ...]
+    violation: Violation
+    initial: World = attrs.field(eq=False, repr=False)
+    """The starting world (devices and contents) the steps run from."""
+
+
+class PropertyFailed(AssertionError):
+    def __init__(self, counterexample: Counterexample) -> None:
+        violation = counterexample.violation
+        super().__init__(f"{violation.property}: {violation.message}")
+        self.counterexample = counterexample
+
+
+@attrs.define
+class Stats:
+    examples: int = 0
+    steps: int = 0
+    reached: collections.Counter[str] = attrs.field(factory=collections.Counter)
+
+
+@attrs.frozen
+class MachineReport:
+    """One machine run: what it tried, what it reached, the shrunk failure if any."""
+
+    client: str
+    properties: tuple[str, ...]
+    examples: int
+    steps: int
+    seconds: float
+    reached: tuple[tuple[str, int], ...]
+    counterexample: Counterexample | None
+
+    @property
+    def holds(self) -> bool:
+        return self.counterexample is None
+
+    def unreached(self) -> tuple[str, ...]:
+        counts = dict(self.reached)
+        return tuple(name for name in properties.SOMETIMES_NAMES if counts.get(name, 0) == 0)
+
+
+def machine_for(
+    client: ClientFactory,
+    checked: Iterable[str] | None = None,
+    domain: Domain = Domain(),
+    stats: Stats | None = None,
+) -> type[RuleBasedStateMachine]:
+    """A state machine class that drives `client` and checks the named properties."""
+    wanted = tuple(properties.PROPERTY_NAMES if checked is None else checked)
+    counters = stats if stats is not None else Stats()
+
+    class WorldMachine(RuleBasedStateMachine):
+        world: World
+        initial: World
+        begun: str
+        trace: list[act.Action]
+        failed: bool
+
+        @initialize(begin=st.sampled_from(tuple(STARTS)))
+        def begin(self, begin: str) -> None:
+            self.world = start(begin, client, domain)
+            self.initial = self.world
+            self.begun = begin
+            self.trace = []
+            self.failed = False
+            counters.examples += 1
+
+        @rule(data=st.data())
+        def next_action(self, data: st.DataObject) -> None:
+            options = domain.actions(self.world)
+            self.apply(data.draw(st.sampled_from(options), label="action"))
+
+        def apply(self, action: act.Action) -> None:
+            result = step(self.world, action)
+            self.trace.append(action)
+            self.world = result.world
+            counters.steps += 1
+            counters.reached.update(properties.reached(result))
+            violations = properties.check(result, wanted)
+            if violations:
+                self.failed = True
+                raise PropertyFailed(
+                    Counterexample(self.begun, tuple(self.trace), violations[0], self.initial)
+                )
+
+        def teardown(self) -> None:
+            if hasattr(self, "world") and not self.failed:
+                self.apply(act.Settle())
+
+    return WorldMachine
+
+
+def run_machine(
+    client: ClientFactory,
+    client_name: str,
+    checked: Iterable[str] | None = None,
+    profile: str = "ci",
+    seed: int | None = None,
+    domain: Domain = Domain(),
+) -> MachineReport:
+    """Run the state machine once; a failure is caught, shrunk and returned."""
+    wanted = tuple(properties.PROPERTY_NAMES if checked is None else checked)
+    stats = Stats()
+    machine = machine_for(client, wanted, domain, stats)
+    if seed is not None:
+        machine = hypothesis.seed(seed)(machine)
+    test = get_state_machine_test(machine, settings=profile_settings(profile, seed))
+    key = f"veosim:{client_name}:{','.join(wanted)}".encode()
+    test.hypothesis.inner_test._hypothesis_internal_add_digest = key  # type: ignore[attr-defined]
+    found: Counterexample | None = None
+    began = time.perf_counter()
+    try:
+        with with_reporter(lambda _text: None):
+            test()
+    except PropertyFailed as failure:
+        found = failure.counterexample
+    seconds = time.perf_counter() - began
+    return MachineReport(
+        client=client_name,
+        properties=wanted,
+        examples=stats.examples,
+        steps=stats.steps,
+        seconds=seconds,
+        reached=tuple(sorted(stats.reached.items())),
+        counterexample=found,
+    )
