@@ -68,14 +68,14 @@ def _enabled(domain: Domain, world: World) -> tuple[act.Action, ...]:
 
 
 def _tied(payload: str) -> Job:
-    return Job("j0", "completed", 2, 900, 500, payload)
+    return Job("j1", "completed", 2, 900, 500, payload)
 
 
 STARTS: dict[str, dict[str, object]] = {
     "empty": {},
     "cloud-behind": {
-        "local": {"d1": (Job("j0", "completed", 3, 900, 500),)},
-        "cloud": (Job("j0", "in_progress", 1, 800, 500),),
+        "local": {"d1": (Job("j1", "completed", 3, 900, 500),)},
+        "cloud": (Job("j1", "in_progress", 1, 800, 500),),
     },
     "tie": {
         "local": {"d1": (_tied("from d1"),), "d2": (_tied("from d2"),)},

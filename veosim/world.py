@@ -353,6 +353,7 @@ class _CloudHandle:
 
     def list(self) -> CloudListing:
         self._run.send(self._device, Method.LIST, None)
+        self._run.log(self._device, Method.LIST, None, Outcome.OK, "read")
         rows = self._run.rows
         return CloudListing(
             rows=tuple(rows[key] for key in sorted(rows)), deleted=frozenset(self._run.deleted)

@@ -127,10 +127,15 @@ class RankOnlyClient(ReferenceClient):
 
     def pull(self, cloud: Job) -> None:
         local = self.local.get(cloud.job_id)
-        if local is None or reconcile.rank(cloud) != reconcile.rank(local):
+        if local is None or not self.tied(local, cloud):
             super().pull(cloud)
 
     def detail(self, job_id: str, local: Job | None, cloud: Job | None) -> DetailEntry | None:
-        if local is not None and cloud is not None and reconcile.rank(local) == reconcile.rank(cloud):
+        if local is not None and cloud is not None and self.tied(local, cloud):
             return reconcile.detail_entry(job_id, local, None, reachable=True)
         return super().detail(job_id, local, cloud)
+
+    @staticmethod
+    def tied(local: Job, cloud: Job) -> bool:
+        """Two different versions the priority rule alone cannot order."""
+        return reconcile.rank(local) == reconcile.rank(cloud) and local != cloud

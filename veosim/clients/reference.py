@@ -33,16 +33,20 @@ from veosim.model import CloudListing, DetailEntry, Job, ListEntry
 
 BACKOFF_MS = 1000
 MAX_ATTEMPTS = 5
+MAX_BACKOFF_MS = 30_000
 
 
 @attrs.frozen
 class Pending:
-    """A queued retry: upload the job's local version, or delete it in the cloud."""
+    """A queued retry: upload the job's local version, or delete it in the cloud.
+
+    `carry` is a version the local store could not keep (quota): the upload takes it."""
 
     job_id: str
     delete: bool
     attempts: int
     due: int
+    carry: Job | None = None
 
 
 @attrs.frozen
@@ -117,34 +121,37 @@ class ReferenceClient:
     def save_job(self, job: Job) -> None:
         if job.job_id in self.state.deleted:
             return
-        self.store(job)
-        self.upload(job.job_id)
+        kept = self.store(job)
+        self.upload(job.job_id, carry=None if kept else job)
 
-    def store(self, job: Job) -> None:
-        """Keep the better of the stored version and `job` (never a worse one)."""
+    def store(self, job: Job) -> bool:
+        """Keep the better of the stored version and `job` (never a worse one).
+        False when the local store is full and `job` could not be kept."""
         current = self.local.get(job.job_id)
         best = reconcile.join(current, job)
-        if best is not None and best is not current:
-            try:
-                self.local.put(best)
-            except QuotaExceeded:
-                self.make_room(best)
+        if best is None or best is current:
+            return True
+        try:
+            self.local.put(best)
+        except QuotaExceeded:
+            return self.make_room(best)
+        return True
 
-    def make_room(self, job: Job) -> None:
-        """Local storage is full: evict the job whose version the cloud holds and that
-        ranks lowest, then retry the write; with nothing safe to evict, keep the old
-        local version (the upload still carries the new one)."""
+    def make_room(self, job: Job) -> bool:
+        """Local storage is full: evict the lowest-ranked job whose version the cloud
+        holds, then write again. False when nothing is known safe to evict."""
         for candidate in sorted(self.local.all(), key=reconcile.order_key):
             if candidate.job_id == job.job_id:
                 continue
             try:
                 held = self.cloud.get(candidate.job_id)
             except CloudError:  # no answer: nothing is known safe to evict
-                return
+                return False
             if reconcile.same_version(held, candidate):
                 self.local.delete(candidate.job_id)
                 self.local.put(job)
-                return
+                return True
+        return False
 
     def sync_job(self, job_id: str) -> None:
         if job_id in self.state.deleted:
@@ -154,10 +161,11 @@ class ReferenceClient:
         )
         self.upload(job_id)
 
-    def upload(self, job_id: str, attempts: int = 0) -> None:
-        """Make the cloud hold the better of the local and cloud versions, and the
-        local store too. A failure is queued for retry."""
-        local = self.local.get(job_id)
+    def upload(self, job_id: str, attempts: int = 0, carry: Job | None = None) -> None:
+        """Make the cloud hold the better of the local and cloud versions (and of
+        `carry`, a version the local store could not keep), and the local store too.
+        A failure is queued for retry."""
+        local = reconcile.join(self.local.get(job_id), carry)
         try:
             try:
                 cloud: Job | None = self.cloud.get(job_id)
@@ -172,7 +180,7 @@ class ReferenceClient:
         except Gone:
             self.forget(job_id)
         except (Unavailable, Conflict):
-            self.retry_later(job_id, delete=False, attempts=attempts + 1)
+            self.retry_later(job_id, delete=False, attempts=attempts + 1, carry=carry)
 
     def pull(self, cloud: Job) -> None:
         """The cloud's version is at least as good as the local one: keep it locally."""
@@ -199,15 +207,21 @@ class ReferenceClient:
 
     # --- retries ------------------------------------------------------------------------
 
-    def retry_later(self, job_id: str, delete: bool, attempts: int) -> None:
+    def retry_later(
+        self, job_id: str, delete: bool, attempts: int, carry: Job | None = None
+    ) -> None:
+        """Queue a retry with backoff. Uploads give up after MAX_ATTEMPTS (the job
+        then shows a Sync button); deletes retry until the cloud has them, since the
+        deleting device no longer shows the job to sync."""
         queue = tuple(p for p in self.state.queue if p.job_id != job_id)
-        if attempts < MAX_ATTEMPTS:
+        if delete or carry is not None or attempts < MAX_ATTEMPTS:
             due = self.clock.now() + self.backoff(attempts)
-            queue = (*queue, Pending(job_id, delete, attempts, due))
+            queue = (*queue, Pending(job_id, delete, attempts, due, carry))
         self.state = attrs.evolve(self.state, queue=queue)
 
     def backoff(self, attempts: int) -> int:
-        return int(BACKOFF_MS * 2 ** (attempts - 1))
+        """Exponential, capped so that a settling device always gets its turn."""
+        return int(min(BACKOFF_MS * 2 ** (min(attempts, MAX_ATTEMPTS) - 1), MAX_BACKOFF_MS))
 
     def tick(self) -> None:
         now = self.clock.now()
@@ -219,4 +233,4 @@ class ReferenceClient:
             if pending.delete:
                 self.remote_delete(pending.job_id, pending.attempts)
             else:
-                self.upload(pending.job_id, pending.attempts)
+                self.upload(pending.job_id, pending.attempts, pending.carry)
