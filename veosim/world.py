@@ -780,18 +780,31 @@ def _settle(run: _Run) -> Settling:
     while run.in_flight:
         run.apply(run.in_flight.pop(0), late=True)
     first, quiet_first = _until_quiet(run)
-    for name in run.devices:
-        view = run.view_list(name)
-        listed = {entry.job_id: entry for entry in view.entries}
-        to_sync = {job_id for job_id, entry in listed.items() if entry.status is not SyncStatus.SYNCED}
-        for job_id, job in run.local[name].items():
-            entry = listed.get(job_id)
-            if entry is not None and entry.shown != job.summary():
-                to_sync.add(job_id)
-        for job_id in sorted(to_sync):
-            run.call(name, "sync_job", lambda client, job_id=job_id: client.sync_job(job_id))
+    passes, quiet_sync = 0, False
+    while passes < SETTLE_ROUNDS and not quiet_sync:
+        # Press Sync wherever a device's list is not synced or its local copy is not
+        # the version its list shows, until a whole pass over the devices finds none.
+        passes += 1
+        quiet_sync = True
+        for name in run.devices:
+            for job_id in _needing_sync(run, name):
+                quiet_sync = False
+                run.call(name, "sync_job", lambda client, job_id=job_id: client.sync_job(job_id))
     second, quiet_second = _until_quiet(run)
-    return Settling(rounds=(first, second), quiet=quiet_first and quiet_second)
+    return Settling(
+        rounds=(first, passes, second), quiet=quiet_first and quiet_sync and quiet_second
+    )
+
+
+def _needing_sync(run: _Run, device: str) -> list[str]:
+    view = run.view_list(device)
+    listed = {entry.job_id: entry for entry in view.entries}
+    needing = {job_id for job_id, entry in listed.items() if entry.status is not SyncStatus.SYNCED}
+    for job_id, job in run.local[device].items():
+        entry = listed.get(job_id)
+        if entry is not None and entry.shown != job.summary():
+            needing.add(job_id)
+    return sorted(needing)
 
 
 # --- probes: what a view would show, without changing the world -----------------------------
