@@ -9,7 +9,7 @@ import pytest
 from veosim import actions as act
 from veosim.clients import REFERENCE
 from veosim.domain import start
-from veosim.drivers.machine import Counterexample
+from veosim.drivers.counterexample import Counterexample
 from veosim.model import Job
 from veosim.properties import Violation
 from veosim.scenario import Expect, ScenarioError, Step, dumps, export, from_steps, load, loads

@@ -155,12 +155,15 @@ class SetNetwork(Action):
 
 @attrs.frozen
 class InjectFault(Action):
-    """The next request of the device that can fail this way does (e.g. torn: next PUT)."""
+    """The next request of the device that can fail this way does (e.g. torn: next PUT);
+    with `method`, the next request of that method (e.g. a PUT that times out after the
+    GET before it went through)."""
 
     kind: ClassVar[str] = "inject_fault"
     actor: ClassVar[str] = "network"
     device: str
     outcome: str
+    method: str | None = None
 
 
 @attrs.frozen
@@ -268,9 +271,12 @@ def build_action(kind: str, arguments: dict[str, Any]) -> Action:
 
 def _expected_type(annotation: object) -> str:
     text = str(annotation)
-    return {"str": "a string", "int": "an integer", "int | None": "an integer or absent"}.get(
-        text, text
-    )
+    return {
+        "str": "a string",
+        "int": "an integer",
+        "int | None": "an integer or absent",
+        "str | None": "a string or absent",
+    }.get(text, text)
 
 
 def _is_instance(value: object, expected: str) -> bool:
@@ -278,6 +284,8 @@ def _is_instance(value: object, expected: str) -> bool:
         return isinstance(value, str)
     if expected == "an integer":
         return isinstance(value, int) and not isinstance(value, bool)
+    if expected == "a string or absent":
+        return value is None or isinstance(value, str)
     if expected == "an integer or absent":
         return value is None or (isinstance(value, int) and not isinstance(value, bool))
     return True

@@ -22,7 +22,14 @@ class Domain:
     devices: tuple[str, ...] = ("d1", "d2")
     jobs: tuple[str, ...] = ("j1", "j2")
     modes: tuple[str, ...] = ("ok", "offline", "500")
-    faults: tuple[str, ...] = ("500", "timeout", "torn", "404")
+    faults: tuple[tuple[str, str | None], ...] = (
+        ("500", None),
+        ("timeout", "PUT"),
+        ("torn", None),
+        ("404", None),
+    )
+    """(outcome, method): a GET that times out is just a failed read, so the domain
+    times out PUTs, whose late landing is what matters."""
     finishes: tuple[str, ...] = ("completed", "failed")
     in_flight: bool = True
     settle: bool = True
@@ -49,7 +56,9 @@ class Domain:
                 candidates.append(act.SyncJob(device, job))
                 candidates.append(act.DeleteJob(device, job))
         for device in self.devices:
-            candidates.extend(act.InjectFault(device, fault) for fault in self.faults)
+            candidates.extend(
+                act.InjectFault(device, fault, method) for fault, method in self.faults
+            )
             candidates.extend(
                 act.SetNetwork(device, mode)
                 for mode in self.modes
@@ -85,12 +94,14 @@ STARTS: dict[str, dict[str, object]] = {
 in_progress/1); two devices holding different versions that tie on every ranked field."""
 
 
-def start(name: str, client: ClientFactory, domain: Domain = Domain()) -> World:
-    """The starting world `name` of STARTS, for `client`, with the domain's devices."""
+def start(
+    name: str, client: ClientFactory, devices: tuple[str, ...] = Domain().devices
+) -> World:
+    """The starting world `name` of STARTS, for `client`, with these devices."""
     contents = STARTS[name]
     return initial_world(
         client,
-        devices=domain.devices,
+        devices=devices,
         local=contents.get("local"),  # type: ignore[arg-type]
         cloud=contents.get("cloud", ()),  # type: ignore[arg-type]
     )

@@ -31,7 +31,7 @@ from veosim.properties import PROPERTY_NAMES
 from veosim.world import FAULTS, World, initial_world
 
 if TYPE_CHECKING:
-    from veosim.drivers.machine import Counterexample
+    from veosim.drivers.counterexample import Counterexample
 
 
 class ScenarioError(VeosimError):

@@ -39,7 +39,7 @@ def runs(
     max_steps: int = 12,
 ) -> tuple[World, tuple[act.Action, ...]]:
     """A starting world and a sequence of actions that applies to it, step by step."""
-    world = start(draw(st.sampled_from(tuple(STARTS))), client, domain)
+    world = start(draw(st.sampled_from(tuple(STARTS))), client, domain.devices)
     initial = world
     steps: list[act.Action] = []
     for _ in range(draw(st.integers(0, max_steps))):

@@ -410,8 +410,9 @@ class _Run:
         if state.mode != "ok":  # nothing reaches the server: queued faults wait
             return Outcome(state.mode)
         for index, fault in enumerate(state.faults):
-            outcome = Outcome(fault)
-            if outcome in possible:
+            name, _, only = fault.partition(" ")
+            outcome = Outcome(name)
+            if outcome in possible and only in ("", method.value):
                 faults = state.faults[:index] + state.faults[index + 1 :]
                 self.devices[device] = attrs.evolve(state, faults=faults)
                 return outcome
@@ -644,6 +645,14 @@ def applicable(world: World, action: act.Action) -> str | None:
         case act.InjectFault():
             if action.outcome not in FAULTS:
                 return f"unknown fault {action.outcome!r}; expected one of: {', '.join(FAULTS)}"
+            if action.method is not None:
+                methods = [m.value for m in Method]
+                if action.method not in methods:
+                    return (
+                        f"unknown method {action.method!r}; expected one of: {', '.join(methods)}"
+                    )
+                if Outcome(action.outcome) not in POSSIBLE[Method(action.method)]:
+                    return f"a {action.method} request cannot fail with {action.outcome!r}"
         case act.Deliver() | act.DropRequest():
             if not 0 <= action.index < len(world.in_flight):
                 return f"no in-flight request {action.index} ({len(world.in_flight)} in flight)"
@@ -716,9 +725,8 @@ def step(world: World, action: act.Action) -> StepResult:
             )
         case act.InjectFault():
             state = run.devices[action.device]
-            run.devices[action.device] = attrs.evolve(
-                state, faults=(*state.faults, action.outcome)
-            )
+            fault = action.outcome if action.method is None else f"{action.outcome} {action.method}"
+            run.devices[action.device] = attrs.evolve(state, faults=(*state.faults, fault))
         case act.Heal():
             _heal(run)
         case act.Deliver():

@@ -25,7 +25,7 @@ SMALL = Domain(
     devices=("d1", "d2"),
     jobs=("j1",),
     modes=("ok", "offline"),
-    faults=("500", "timeout", "torn"),
+    faults=(("500", None), ("timeout", "PUT"), ("torn", None)),
     finishes=("completed",),
 )
 """The explorer's default domain: small enough to exhaust a few steps deep."""
@@ -66,7 +66,7 @@ def explore(
     seen: set[World] = set()
     frontier: list[tuple[World, str, World, tuple[act.Action, ...]]] = []
     for name in starts:
-        world = start(name, client, domain)
+        world = start(name, client, domain.devices)
         if world not in seen:
             seen.add(world)
             frontier.append((world, name, world, ()))
