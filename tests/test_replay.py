@@ -70,12 +70,12 @@ class TestReplay:
         (opened,) = trace.frames[2].opened
         assert opened.detail is not None and opened.detail.status is SyncStatus.OFFLINE
 
-    def test_seed_prefix_violates_from_the_first_step(self) -> None:
-        """The seed client's detail view disagrees with its list as soon as it is probed."""
+    def test_seed_prefix_violates_in_the_starting_world(self) -> None:
+        """The seed client's detail view disagrees with its list before any step: step 0."""
         trace = replay(loads(LOCAL_NEWER + "[expect]\nholds = true\n"), SEED)
         assert trace.violated() == ("list_detail_agree",)
-        assert trace.first_violation() == 1
-        assert trace.frames[0].violations[0].message == (
+        assert trace.first_violation() == 0
+        assert trace.initial.violations[0].message == (
             "d1 j1: the list shows completed/3@900 unsynced, "
             "the detail view shows in_progress/1@800 synced"
         )
@@ -104,18 +104,18 @@ class TestVerdict:
         trace = replay(loads(LOCAL_NEWER + "[expect]\nholds = true\n"), SEED)
         result = verdict(trace, Expect())
         assert not result.as_expected
-        assert result.outcome == "violated list_detail_agree from step 1"
+        assert result.outcome == "violated list_detail_agree from step 0"
         assert result.reasons == (
-            "list_detail_agree is violated at step 1: d1 j1: the list shows completed/3@900 "
+            "list_detail_agree is violated at step 0: d1 j1: the list shows completed/3@900 "
             "unsynced, the detail view shows in_progress/1@800 synced",
         )
 
     def test_violated_from_step(self) -> None:
         """`violated` with the right `from_step` is met; a wrong step is not."""
         trace = replay(loads(LOCAL_NEWER + "[expect]\nholds = true\n"), SEED)
-        assert verdict(trace, Expect(("list_detail_agree",), 1)).as_expected
+        assert verdict(trace, Expect(("list_detail_agree",), 0)).as_expected
         wrong = verdict(trace, Expect(("list_detail_agree",), 2))
-        assert wrong.reasons == ("the first violation is at step 1, not step 2",)
+        assert wrong.reasons == ("the first violation is at step 0, not step 2",)
 
     def test_violated_but_never_violated(self) -> None:
         """A property the file names that never breaks fails the expectation."""

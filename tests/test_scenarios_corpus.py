@@ -60,6 +60,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         "no-pull": frozenset({"converges", "no_sync_loop"}),
         "tick-resync": frozenset({"no_sync_loop"}),
         "rank-only": frozenset({"converges", "list_detail_agree", "no_lost_update", "no_sync_loop"}),
+        "sync-on-open": frozenset({"list_detail_agree", "no_sync_loop"}),
     },
     "resurrect.toml": {
         "resurrect": frozenset({"delete_is_final", "list_detail_agree", "view_keeps_status"}),

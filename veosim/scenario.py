@@ -473,7 +473,7 @@ class _Reader:
                 )
         from_step = None
         if "from_step" in value:
-            from_step = self.count(value["from_step"], "from_step", where, minimum=1)
+            from_step = self.count(value["from_step"], "from_step", where, minimum=0)
             if from_step > steps:
                 self.fail(
                     f"'from_step' must be at most the number of steps, {steps} (got {from_step})",

@@ -297,8 +297,11 @@ class Settling:
 
 @attrs.frozen
 class StepResult:
+    """One step: the world before and after an action (None: the starting world itself,
+    so that properties of a single state are checked before any step)."""
+
     before: World
-    action: act.Action
+    action: act.Action | None
     world: World
     requests: tuple[Request, ...] = ()
     views: tuple[View, ...] = ()
@@ -816,6 +819,11 @@ def _needing_sync(run: _Run, device: str) -> list[str]:
 
 
 # --- probes: what a view would show, without changing the world -----------------------------
+
+
+def at_rest(world: World) -> StepResult:
+    """The starting world as a step that changed nothing, for checking it."""
+    return StepResult(before=world, action=None, world=world)
 
 
 def probe_list(world: World, device: str) -> View:

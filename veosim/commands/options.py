@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from veosim.drivers.machine import PROFILES
+from veosim.model import VeosimError
 
 
 def add_client(parser: argparse.ArgumentParser, default: str = "reference") -> None:
@@ -22,7 +23,7 @@ def add_profile(parser: argparse.ArgumentParser) -> None:
         choices=PROFILES,
         default=None,
         help="search effort: dev (fast), ci (derandomized), nightly (long); "
-        "default: $VEOSIM_PROFILE or ci",
+        "default: $VEOSIM_PROFILE or dev",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed the random search")
 
@@ -34,3 +35,7 @@ def add_export(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where counterexamples are written as scenario files (default: %(default)s)",
     )
+
+
+class UsageError(VeosimError):
+    """A command-line value that is well formed but makes no sense."""

@@ -18,7 +18,7 @@ from veosim import actions as act
 from veosim import properties
 from veosim.domain import STARTS, start
 from veosim.properties import Violation
-from veosim.world import World, applicable, step
+from veosim.world import World, applicable, at_rest, step
 
 
 @attrs.frozen
@@ -38,6 +38,9 @@ def violates(
     """Replay `steps` (skipping those that do not apply) until `prop` is violated."""
     world = initial
     done: list[act.Action] = []
+    found = properties.check(at_rest(initial), (prop,))
+    if found:
+        return Counterexample(start_name, (), found[0], initial)
     for action in steps:
         if applicable(world, action) is not None:
             continue

@@ -19,7 +19,7 @@ from veosim import properties
 from veosim.contract import ClientFactory
 from veosim.domain import STARTS, Domain, start
 from veosim.drivers.machine import Counterexample
-from veosim.world import World, step
+from veosim.world import World, at_rest, step
 
 SMALL = Domain(
     devices=("d1", "d2"),
@@ -67,6 +67,8 @@ def explore(
     frontier: list[tuple[World, str, World, tuple[act.Action, ...]]] = []
     for name in starts:
         world = start(name, client, domain.devices)
+        for violation in properties.check(at_rest(world), wanted):
+            found.setdefault(violation.property, Counterexample(name, (), violation, world))
         if world not in seen:
             seen.add(world)
             frontier.append((world, name, world, ()))

@@ -29,7 +29,7 @@ from veosim import properties
 from veosim.contract import ClientFactory
 from veosim.domain import STARTS, Domain, start
 from veosim.drivers.counterexample import Counterexample, shrink
-from veosim.world import World, step
+from veosim.world import StepResult, World, at_rest, step
 
 PROFILES = ("dev", "ci", "nightly")
 
@@ -134,8 +134,9 @@ def machine_for(
             self.begun = begin
             self.trace = []
             self.failed = False
-            self.disabled = frozenset(kind for kind, off in zip(KINDS, swarm) if off)
+            self.disabled = frozenset(kind for kind, off in zip(KINDS, swarm, strict=True) if off)
             counters.examples += 1
+            self.verify(at_rest(self.world))
 
         @rule(data=st.data())
         def next_action(self, data: st.DataObject) -> None:
@@ -153,6 +154,9 @@ def machine_for(
             self.trace.append(action)
             self.world = result.world
             counters.steps += 1
+            self.verify(result)
+
+        def verify(self, result: StepResult) -> None:
             counters.reached.update(properties.reached(result))
             violations = properties.check(result, wanted)
             if violations:

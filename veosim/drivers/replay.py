@@ -22,7 +22,17 @@ from veosim.contract import ClientFactory
 from veosim.model import DetailEntry, Job, ListEntry, Summary
 from veosim.properties import Violation
 from veosim.scenario import Expect, Scenario, ScenarioError
-from veosim.world import Crash, Request, Settling, StepError, StepResult, View, World, step
+from veosim.world import (
+    Crash,
+    Request,
+    Settling,
+    StepError,
+    StepResult,
+    View,
+    World,
+    at_rest,
+    step,
+)
 
 
 @attrs.frozen
@@ -86,12 +96,12 @@ class Trace:
 
     def violated(self) -> tuple[str, ...]:
         """The properties violated at some step, in `properties.PROPERTY_NAMES` order."""
-        found = {v.property for frame in self.frames for v in frame.violations}
+        found = {v.property for frame in (self.initial, *self.frames) for v in frame.violations}
         return tuple(name for name in properties.PROPERTY_NAMES if name in found)
 
     def first_violation(self, names: Sequence[str] | None = None) -> int | None:
         """The step at which one of `names` (default: any property) is first violated."""
-        for frame in self.frames:
+        for frame in (self.initial, *self.frames):
             if any(names is None or v.property in names for v in frame.violations):
                 return frame.step
         return None
@@ -171,7 +181,9 @@ def _run(
         frames.append(_frame(result.world, index, action, result))
         world = result.world
     return Trace(
-        devices=initial.device_names, initial=_frame(initial, 0, None), frames=tuple(frames)
+        devices=initial.device_names,
+        initial=_frame(initial, 0, None, at_rest(initial)),
+        frames=tuple(frames),
     )
 
 
@@ -217,7 +229,9 @@ def verdict(trace: Trace, expect: Expect) -> Verdict:
     violated = trace.violated()
     if expect.holds:
         for name in violated:
-            frame = next(f for f in trace.frames if any(v.property == name for v in f.violations))
+            frame = next(
+                f for f in (trace.initial, *trace.frames) if any(v.property == name for v in f.violations)
+            )
             message = next(v.message for v in frame.violations if v.property == name)
             reasons.append(f"{name} is violated at step {frame.step}: {message}")
     else:
