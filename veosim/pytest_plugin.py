@@ -24,7 +24,8 @@ import pytest
 
 if TYPE_CHECKING:  # the modules below load Hypothesis: only import them when asked to run
     from veosim.clients import ClientSpec
-    from veosim.drivers.machine import Counterexample, MachineReport
+    from veosim.drivers.counterexample import Counterexample
+    from veosim.drivers.machine import MachineReport
 
 DEFAULT_EXPORT = "scenarios/found"
 SOMETIMES_ITEM = "sometimes"
@@ -126,20 +127,29 @@ def pytest_collection_modifyitems(
     state = config.stash.get(_SESSION, None)
     if state is None:
         return
-    from veosim import properties
-
-    group = ClientCollector.from_parent(session, name=f"veosim[{state.spec.name}]")
-    for name in properties.PROPERTY_NAMES:
-        items.append(PropertyItem.from_parent(group, name=name))
-    # Last, so that it sees the reached counts of every property run before it.
-    items.append(SometimesItem.from_parent(group, name=SOMETIMES_ITEM))
+    name = f"veosim[{state.spec.name}]"
+    group = ClientCollector.from_parent(session, name=name, nodeid=name)
+    added = group.collect()
+    # Report them as collected, so that "collected N items" and the summary count them.
+    result: list[pytest.Item | pytest.Collector] = [*added]
+    session.ihook.pytest_collectreport(
+        report=pytest.CollectReport(group.nodeid, "passed", None, result)
+    )
+    items.extend(added)
 
 
 class ClientCollector(pytest.Collector):
-    """The `veosim[<client>]` node its items hang off (it collects nothing itself)."""
+    """The `veosim[<client>]` node: one item per property, then the sometimes item."""
 
-    def collect(self) -> list[pytest.Item | pytest.Collector]:
-        return []
+    def collect(self) -> list[pytest.Item]:
+        from veosim import properties
+
+        found: list[pytest.Item] = [
+            PropertyItem.from_parent(self, name=name) for name in properties.PROPERTY_NAMES
+        ]
+        # Last, so that it sees the reached counts of every property run before it.
+        found.append(SometimesItem.from_parent(self, name=SOMETIMES_ITEM))
+        return found
 
 
 class VeosimFailure(Exception):
@@ -190,7 +200,7 @@ class SometimesItem(_VeosimItem):
         lines = [
             f"{len(unreached)} SOMETIMES state(s) never reached against client "
             f"{state.spec.name} (profile {state.profile}); the run may be vacuous:",
-            *(f"  {name}: {docs[name]}" for name in unreached),
+            *(f"  {name}: {docs.get(name, '')}" for name in unreached),
         ]
         if state.profile == "dev":
             pytest.skip("\n".join(lines) + "\n(fails in the ci and nightly profiles)")

@@ -114,7 +114,7 @@ def check(
     """Run every driver of the profile against the client."""
     began = time.perf_counter()
     law_results = (
-        tuple(laws.check_law(law, LAW_EXAMPLES[profile], seed is None) for law in laws.LAWS)
+        tuple(laws.check_law(law, LAW_EXAMPLES[profile], seed) for law in laws.LAWS)
         if with_laws
         else ()
     )

@@ -111,6 +111,7 @@ def machine_for(
     checked: Iterable[str] | None = None,
     domain: Domain = Domain(),
     stats: Stats | None = None,
+    starts: tuple[str, ...] = tuple(STARTS),
 ) -> type[RuleBasedStateMachine]:
     """A state machine class that drives `client` and checks the named properties."""
     wanted = tuple(properties.PROPERTY_NAMES if checked is None else checked)
@@ -125,7 +126,7 @@ def machine_for(
         disabled: frozenset[str]
 
         @initialize(
-            begin=st.sampled_from(tuple(STARTS)),
+            begin=st.sampled_from(starts),
             swarm=st.lists(st.booleans(), min_size=len(KINDS), max_size=len(KINDS)),
         )
         def begin(self, begin: str, swarm: list[bool]) -> None:
@@ -179,15 +180,16 @@ def run_machine(
     profile: str = "ci",
     seed: int | None = None,
     domain: Domain = Domain(),
+    starts: tuple[str, ...] = tuple(STARTS),
 ) -> MachineReport:
     """Run the state machine once; a failure is caught, shrunk and returned."""
     wanted = tuple(properties.PROPERTY_NAMES if checked is None else checked)
     stats = Stats()
-    machine = machine_for(client, wanted, domain, stats)
+    machine = machine_for(client, wanted, domain, stats, starts)
     if seed is not None:
         machine = hypothesis.seed(seed)(machine)
     test = get_state_machine_test(machine, settings=profile_settings(profile, seed))
-    key = f"veosim:{client_name}:{','.join(wanted)}".encode()
+    key = f"veosim:{client_name}:{','.join(wanted)}:{','.join(starts)}".encode()
     test.hypothesis.inner_test._hypothesis_internal_add_digest = key  # type: ignore[attr-defined]
     found: Counterexample | None = None
     began = time.perf_counter()
