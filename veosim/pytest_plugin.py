@@ -1,10 +1,10 @@
 """The pytest plugin: `pytest --veosim-client NAME` checks a client as ordinary tests.
 
 Each property in `properties.PROPERTY_NAMES` becomes one test item,
-`veosim[<client>]::<property>`, that runs the Hypothesis driver checking that property
+`veosim/<client>::<property>` (JUnit XML: class `veosim.<client>`, test `<property>`), that runs the Hypothesis driver checking that property
 alone; a failure exports its shrunk counterexample as a scenario file first, then fails
 the item with the violation, the timeline of its steps and the file's path. A last item,
-`veosim[<client>]::sometimes`, fails (in the ci and nightly profiles) when a SOMETIMES
+`veosim/<client>::sometimes`, fails (in the ci and nightly profiles) when a SOMETIMES
 state was reached by none of those runs, so that a green run is known not to be vacuous.
 
 Without `--veosim-client` the plugin adds nothing, so a normal test run is unchanged.
@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:  # the modules below load Hypothesis: only import them when asked to run
+    from _pytest._code.code import TerminalRepr, TracebackStyle
+
     from veosim.clients import ClientSpec
     from veosim.drivers.counterexample import Counterexample
     from veosim.drivers.machine import MachineReport
@@ -74,7 +76,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--veosim-profile",
         metavar="PROFILE",
         default=None,
-        help=f"search effort: {PROFILE_CHOICES} (default: $VEOSIM_PROFILE or ci)",
+        help=f"search effort: {PROFILE_CHOICES} (default: $VEOSIM_PROFILE, else dev)",
     )
     group.addoption(
         "--veosim-seed",
@@ -96,13 +98,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if name is None:
         return
     from veosim.clients import ClientError, resolve
-    from veosim.drivers.machine import PROFILES
+    from veosim.drivers.machine import PROFILES, current_profile
 
     try:
         spec = resolve(name)
     except ClientError as error:
         raise pytest.UsageError(f"--veosim-client: {error}") from None
-    profile: str = config.getoption("veosim_profile") or os.environ.get("VEOSIM_PROFILE") or "ci"
+    profile: str = config.getoption("veosim_profile") or current_profile()
     if profile not in PROFILES:
         raise pytest.UsageError(
             f"--veosim-profile: unknown profile {profile!r}; expected one of: {', '.join(PROFILES)}"
@@ -127,7 +129,7 @@ def pytest_collection_modifyitems(
     state = config.stash.get(_SESSION, None)
     if state is None:
         return
-    name = f"veosim[{state.spec.name}]"
+    name = f"veosim/{state.spec.name}"
     group = ClientCollector.from_parent(session, name=name, nodeid=name)
     added = group.collect()
     # Report them as collected, so that "collected N items" and the summary count them.
@@ -139,7 +141,7 @@ def pytest_collection_modifyitems(
 
 
 class ClientCollector(pytest.Collector):
-    """The `veosim[<client>]` node: one item per property, then the sometimes item."""
+    """The `veosim/<client>` node: one item per property, then the sometimes item."""
 
     def collect(self) -> list[pytest.Item]:
         from veosim import properties
@@ -163,11 +165,13 @@ class _VeosimItem(pytest.Item):
     def repr_failure(
         self,
         excinfo: pytest.ExceptionInfo[BaseException],
-        style: str | None = None,
-    ) -> str:
+        style: TracebackStyle | None = None,
+    ) -> str | TerminalRepr:
+        # Our own failures are reports, not bugs: no traceback. Anything else (a client
+        # that raises past the world, our own bug) keeps pytest's usual traceback.
         if isinstance(excinfo.value, VeosimFailure):
             return str(excinfo.value)
-        return str(super().repr_failure(excinfo, style))  # type: ignore[arg-type]
+        return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, self.nodeid

@@ -58,7 +58,7 @@ def execute(args: argparse.Namespace) -> int:
     if args.json:
         print(output.check_document(outcome, exported, code, timings))
         return code
-    seed = "derandomized" if args.seed is None and profile == "ci" else args.seed
+    seed = args.seed if args.seed is not None else ("derandomized" if profile == "ci" else "random")
     print(f"veosim check: client {spec.name}, profile {profile}, seed {seed}")
     print()
     print(output.laws_text(outcome))
@@ -70,7 +70,9 @@ def execute(args: argparse.Namespace) -> int:
     print(output.scenarios_text(outcome))
     for ce in found:
         print()
-        print(output.counterexample_text(ce, exported.get(ce.violation.property), args.format))
+        print(output.counterexample_text(
+                ce, exported.get(ce.violation.property), spec.name, args.format
+            ))
     print()
     broken = [r.name for r in outcome.properties if not r.holds]
     if code == 0:

@@ -65,5 +65,5 @@ def execute(args: argparse.Namespace) -> int:
     print(tabulate(rows, headers=("property", "verdict", "steps"), tablefmt="simple", disable_numparse=True))
     for ce in report.counterexamples:
         print()
-        print(output.counterexample_text(ce, exported.get(ce.violation.property)))
+        print(output.counterexample_text(ce, exported.get(ce.violation.property), spec.name))
     return 1 if report.counterexamples else 0

@@ -31,7 +31,9 @@ def export_all(found: list[Counterexample], directory: str, client: str) -> dict
     }
 
 
-def counterexample_text(ce: Counterexample, exported: Path | None, fmt: str = "table") -> str:
+def counterexample_text(
+    ce: Counterexample, exported: Path | None, client: str, fmt: str = "table"
+) -> str:
     """The violation, the steps ready to paste into a scenario, and the timeline."""
     lines = [
         f"== {ce.violation.property}: {ce.violation.message}",
@@ -39,7 +41,8 @@ def counterexample_text(ce: Counterexample, exported: Path | None, fmt: str = "t
         *(f"   {index}. {action.describe()}" for index, action in enumerate(ce.steps, 1)),
     ]
     if exported is not None:
-        lines.append(f"   exported: {exported}  (replay: veosim run {exported} --client ...)")
+        lines.append(f"   exported: {exported}")
+        lines.append(f"   replay:   veosim run {exported} --client {client}")
     lines.append("")
     lines.append(report.render_trace(run_steps(ce.initial, ce.steps), fmt))
     return "\n".join(lines)

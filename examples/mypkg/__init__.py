@@ -1,0 +1,1 @@
+"""An example user package whose cache client veosim checks (see examples/ci/README.md)."""
