@@ -21,9 +21,8 @@ def test_reference_holds_every_property() -> None:
     for name in properties.SOMETIMES_NAMES:
         REACHED.setdefault(name, 0)
     found = report.counterexample
-    assert found is None, (
-        f"{found.violation.property}: {found.violation.message}\n"
-        + "\n".join(f"  {a.describe()}" for a in found.steps)
+    assert found is None, f"{found.violation.property}: {found.violation.message}\n" + "\n".join(
+        f"  {a.describe()}" for a in found.steps
     )
     assert report.examples > 0 and report.steps > report.examples
 

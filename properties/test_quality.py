@@ -58,7 +58,7 @@ def test_the_seed_bug_is_found_from_an_empty_world_in_at_most_4_steps() -> None:
     assert found is not None
     assert found.violation.property in ("list_detail_agree", "view_keeps_status")
     assert len(found.steps) <= 4
-    assert [a.describe() for a in found.steps][0].startswith("start_job device=d")
+    assert next(a.describe() for a in found.steps).startswith("start_job device=d")
     assert "the list shows" in found.violation.message
 
 

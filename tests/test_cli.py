@@ -33,8 +33,16 @@ class TestCheck:
     ) -> None:
         """A violated property exits 1, prints the steps, and exports a file that replays it."""
         code, out, _ = run(
-            capsys, "check", "--client", "seed-prefix", "--profile", "dev", "--export", str(tmp_path),
-            "--scenarios", "",
+            capsys,
+            "check",
+            "--client",
+            "seed-prefix",
+            "--profile",
+            "dev",
+            "--export",
+            str(tmp_path),
+            "--scenarios",
+            "",
         )
         assert code == 1
         assert "seed-prefix violates: list_detail_agree, no_lost_update" in out
@@ -47,8 +55,19 @@ class TestCheck:
 
     def test_same_seed_same_json(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """Two runs with the same seed print byte-identical JSON (timings left out)."""
-        argv = ("check", "--client", "presence-badge", "--profile", "dev", "--seed", "7",
-                "--json", "--no-timings", "--export", str(tmp_path))
+        argv = (
+            "check",
+            "--client",
+            "presence-badge",
+            "--profile",
+            "dev",
+            "--seed",
+            "7",
+            "--json",
+            "--no-timings",
+            "--export",
+            str(tmp_path),
+        )
         first = run(capsys, *argv)
         second = run(capsys, *argv)
         assert first == second
@@ -77,8 +96,15 @@ class TestMutants:
     def test_caught_clients_exit_0(self, capsys: pytest.CaptureFixture[str]) -> None:
         """The kill matrix for two bad clients: both caught, cells name steps."""
         code, out, _ = run(
-            capsys, "mutants", "--profile", "dev", "--jobs", "1", "--no-timings",
-            "seed-prefix", "offline-raises",
+            capsys,
+            "mutants",
+            "--profile",
+            "dev",
+            "--jobs",
+            "1",
+            "--no-timings",
+            "seed-prefix",
+            "offline-raises",
         )
         assert code == 0
         assert "all 2 bad clients caught" in out
@@ -104,8 +130,16 @@ class TestExplore:
     def test_seed_prefix(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """Exploring the seed client finds and exports its shortest counterexample."""
         code, out, _ = run(
-            capsys, "explore", "--client", "seed-prefix", "--depth", "3", "--start", "empty",
-            "--export", str(tmp_path),
+            capsys,
+            "explore",
+            "--client",
+            "seed-prefix",
+            "--depth",
+            "3",
+            "--start",
+            "empty",
+            "--export",
+            str(tmp_path),
         )
         assert code == 1
         assert "1. start_job device=d1 job=j1" in out

@@ -11,9 +11,12 @@ from veosim.drivers.explore import SMALL, explore
 
 class TestStateCounts:
     @pytest.mark.parametrize(
-        ("depth", "states", "transitions"), [(0, 3, 0), (1, 55, 54), (2, 618, 1000), (3, 5784, 11382)]
+        ("depth", "states", "transitions"),
+        [(0, 3, 0), (1, 55, 54), (2, 618, 1000), (3, 5784, 11382)],
     )
-    def test_pinned_counts_for_the_reference(self, depth: int, states: int, transitions: int) -> None:
+    def test_pinned_counts_for_the_reference(
+        self, depth: int, states: int, transitions: int
+    ) -> None:
         """A change to the model or the domain shows up as a changed count of distinct states."""
         report = explore(REFERENCE.factory, REFERENCE.name, depth)
         assert (report.states, report.transitions) == (states, transitions)

@@ -61,15 +61,20 @@ def test_the_run_commands_exit_as_their_comments_say(
     capsys.readouterr()
 
 
-def test_the_check_output_is_real(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_check_output_is_real(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The check output shown has the lines a real run prints (numbers vary in dev)."""
     monkeypatch.chdir(README.parent)
     monkeypatch.setenv("VEOSIM_PROFILE", "dev")
     assert main(["check", "--export", str(README.parent / "scenarios" / "found")]) == 0
     printed = capsys.readouterr().out
     shown = blocks("console")[1]
-    for line in ("core laws: 9 of 9 hold (900 examples)", "scenarios: 15 replayed, 15 as expected",
-                 "all 8 properties hold for reference"):
+    for line in (
+        "core laws: 9 of 9 hold (900 examples)",
+        "scenarios: 15 replayed, 15 as expected",
+        "all 8 properties hold for reference",
+    ):
         assert line in shown and line in printed
 
 

@@ -59,7 +59,9 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "rank-only.toml": {
         "no-pull": frozenset({"converges", "no_sync_loop"}),
         "tick-resync": frozenset({"no_sync_loop"}),
-        "rank-only": frozenset({"converges", "list_detail_agree", "no_lost_update", "no_sync_loop"}),
+        "rank-only": frozenset(
+            {"converges", "list_detail_agree", "no_lost_update", "no_sync_loop"}
+        ),
         "sync-on-open": frozenset({"list_detail_agree", "no_sync_loop"}),
     },
     "resurrect.toml": {

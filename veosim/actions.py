@@ -260,9 +260,7 @@ def build_action(kind: str, arguments: dict[str, Any]) -> Action:
         value = arguments[name]
         expected = _expected_type(field.type)
         if not _is_instance(value, expected):
-            raise ActionError(
-                f"action {kind!r}: {name!r} must be {expected} (got {value!r})"
-            )
+            raise ActionError(f"action {kind!r}: {name!r} must be {expected} (got {value!r})")
     try:
         return cls(**arguments)
     except (TypeError, ValueError) as error:  # a validator's message is already exact

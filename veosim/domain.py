@@ -94,9 +94,7 @@ STARTS: dict[str, dict[str, object]] = {
 in_progress/1); two devices holding different versions that tie on every ranked field."""
 
 
-def start(
-    name: str, client: ClientFactory, devices: tuple[str, ...] = Domain().devices
-) -> World:
+def start(name: str, client: ClientFactory, devices: tuple[str, ...] = Domain().devices) -> World:
     """The starting world `name` of STARTS, for `client`, with these devices."""
     contents = STARTS[name]
     return initial_world(

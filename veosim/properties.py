@@ -64,7 +64,9 @@ def _doc(function: Callable[..., object]) -> str:
     return " ".join((function.__doc__ or "").split())
 
 
-def always(function: Callable[[StepResult], Iterable[str]]) -> Callable[[StepResult], Iterable[str]]:
+def always(
+    function: Callable[[StepResult], Iterable[str]],
+) -> Callable[[StepResult], Iterable[str]]:
     ALWAYS.append(Property(function.__name__, _doc(function), function))
     return function
 
@@ -101,9 +103,7 @@ def snapshot(world: World) -> Snapshot:
     return Snapshot(
         lists=tuple(probe_list(world, device) for device in world.device_names),
         details=tuple(
-            probe_detail(world, device, job_id)
-            for device in world.device_names
-            for job_id in jobs
+            probe_detail(world, device, job_id) for device in world.device_names for job_id in jobs
         ),
     )
 
@@ -358,9 +358,7 @@ def write_while_viewed(step: StepResult) -> bool:
 @sometimes
 def outage_during_view(step: StepResult) -> bool:
     """A view is opened while the cloud does not answer."""
-    return any(
-        r.outcome is not Outcome.OK for view in step.views for r in view.requests
-    )
+    return any(r.outcome is not Outcome.OK for view in step.views for r in view.requests)
 
 
 @sometimes

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -421,7 +421,9 @@ class _Run:
                 return outcome
         return Outcome.OK
 
-    def log(self, device: str, method: Method, job: str | None, outcome: Outcome, effect: str) -> None:
+    def log(
+        self, device: str, method: Method, job: str | None, outcome: Outcome, effect: str
+    ) -> None:
         self.requests.append(Request(device, method, job, outcome, effect))
         if method is not Method.LIST and job is not None:
             key = (device, job)
@@ -681,9 +683,7 @@ def step(world: World, action: act.Action) -> StepResult:
     match action:
         case act.StartJob():
             job = Job(action.job, "in_progress", 0, run.clock, run.clock)
-            run.history = attrs.evolve(
-                run.history, started=run.history.started | {action.job}
-            )
+            run.history = attrs.evolve(run.history, started=run.history.started | {action.job})
             run.call(action.device, "save_job", lambda client: client.save_job(job))
         case act.AddScene():
             current = world.device(action.device).local_job(action.job)
@@ -723,9 +723,7 @@ def step(world: World, action: act.Action) -> StepResult:
         case act.Tick():
             _tick_all(run)
         case act.SetNetwork():
-            run.devices[action.device] = attrs.evolve(
-                run.devices[action.device], mode=action.mode
-            )
+            run.devices[action.device] = attrs.evolve(run.devices[action.device], mode=action.mode)
         case act.InjectFault():
             state = run.devices[action.device]
             fault = action.outcome if action.method is None else f"{action.outcome} {action.method}"
@@ -800,11 +798,18 @@ def _settle(run: _Run) -> Settling:
         for name in run.devices:
             for job_id in _needing_sync(run, name):
                 quiet_sync = False
-                run.call(name, "sync_job", lambda client, job_id=job_id: client.sync_job(job_id))
+                run.call(name, "sync_job", _sync(job_id))
     second, quiet_second = _until_quiet(run)
     return Settling(
         rounds=(first, passes, second), quiet=quiet_first and quiet_sync and quiet_second
     )
+
+
+def _sync(job_id: str) -> Callable[[Client], None]:
+    def press(client: Client) -> None:
+        client.sync_job(job_id)
+
+    return press
 
 
 def _needing_sync(run: _Run, device: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+from typing import cast
 
 import attrs
 
@@ -29,7 +30,7 @@ class ClientSpec:
     description: str
 
 
-def _spec(name: str, factory: type) -> ClientSpec:
+def _spec(name: str, factory: ClientFactory) -> ClientSpec:
     doc = (factory.__doc__ or "").strip().splitlines()
     return ClientSpec(name, factory, doc[0] if doc else "")
 
@@ -63,8 +64,7 @@ def resolve(name: str) -> ClientSpec:
     close = difflib.get_close_matches(name, BUILT_IN, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ClientError(
-        f"unknown client {name!r}{hint} (built in: {', '.join(BUILT_IN)}; "
-        f"or package.module:Class)"
+        f"unknown client {name!r}{hint} (built in: {', '.join(BUILT_IN)}; or package.module:Class)"
     )
 
 
@@ -76,15 +76,14 @@ def _import(name: str) -> ClientSpec:
         module = importlib.import_module(module_name)
     except Exception as error:  # the user's module failed to import: say so in one line
         raise ClientError(
-            f"client {name!r}: cannot import {module_name!r} "
-            f"({type(error).__name__}: {error})"
+            f"client {name!r}: cannot import {module_name!r} ({type(error).__name__}: {error})"
         ) from None
-    factory = module
+    target: object = module
     for part in attribute.split("."):
-        factory = getattr(factory, part, None)
-        if factory is None:
+        target = getattr(target, part, None)
+        if target is None:
             raise ClientError(f"client {name!r}: module {module_name!r} has no {attribute!r}")
-    if not callable(factory):
+    if not callable(target):
         raise ClientError(f"client {name!r}: {attribute!r} is not a class or callable")
-    doc = (getattr(factory, "__doc__", None) or "").strip().splitlines()
-    return ClientSpec(name, factory, doc[0] if doc else "")
+    doc = (getattr(target, "__doc__", None) or "").strip().splitlines()
+    return ClientSpec(name, cast(ClientFactory, target), doc[0] if doc else "")

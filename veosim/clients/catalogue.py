@@ -9,6 +9,8 @@ catalogue's description of the bug.
 
 from __future__ import annotations
 
+import contextlib
+
 import attrs
 
 from veosim import reconcile
@@ -84,8 +86,9 @@ class UnconditionalPutClient(ReferenceClient):
 class StaleEditClient(ReferenceClient):
     """A save overwrites the stored version without comparing: an edit of a stale screen wins."""
 
-    def store(self, job: Job) -> None:
+    def store(self, job: Job) -> bool:
         self.local.put(job)
+        return True
 
 
 class ResurrectClient(ReferenceClient):
@@ -116,10 +119,8 @@ class TickResyncClient(ReferenceClient):
     def tick(self) -> None:
         super().tick()
         for job in self.local.all():
-            try:
+            with contextlib.suppress(CloudError):
                 self.cloud.put(job)
-            except CloudError:
-                pass
 
 
 class RankOnlyClient(ReferenceClient):

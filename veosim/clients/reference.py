@@ -19,8 +19,8 @@ import attrs
 
 from veosim import reconcile
 from veosim.contract import (
-    CloudApi,
     Clock,
+    CloudApi,
     CloudError,
     Conflict,
     Gone,

@@ -70,9 +70,11 @@ def execute(args: argparse.Namespace) -> int:
     print(output.scenarios_text(outcome))
     for ce in found:
         print()
-        print(output.counterexample_text(
+        print(
+            output.counterexample_text(
                 ce, exported.get(ce.violation.property), spec.name, args.format
-            ))
+            )
+        )
     print()
     broken = [r.name for r in outcome.properties if not r.holds]
     if code == 0:

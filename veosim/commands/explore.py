@@ -50,7 +50,11 @@ def execute(args: argparse.Namespace) -> int:
     exported = output.export_all(list(report.counterexamples), args.export, spec.name)
     found = {ce.violation.property: ce for ce in report.counterexamples}
     rows = [
-        (name, "VIOLATED" if name in found else "holds", len(found[name].steps) if name in found else "-")
+        (
+            name,
+            "VIOLATED" if name in found else "holds",
+            len(found[name].steps) if name in found else "-",
+        )
         for name in properties.PROPERTY_NAMES
     ]
     print(
@@ -62,7 +66,11 @@ def execute(args: argparse.Namespace) -> int:
         f"{output.seconds(report.seconds)}{'' if report.complete else ' (cut short by --max-states)'}"
     )
     print()
-    print(tabulate(rows, headers=("property", "verdict", "steps"), tablefmt="simple", disable_numparse=True))
+    print(
+        tabulate(
+            rows, headers=("property", "verdict", "steps"), tablefmt="simple", disable_numparse=True
+        )
+    )
     for ce in report.counterexamples:
         print()
         print(output.counterexample_text(ce, exported.get(ce.violation.property), spec.name))

@@ -26,9 +26,7 @@ def seconds(value: float) -> str:
 
 def export_all(found: list[Counterexample], directory: str, client: str) -> dict[str, Path]:
     """Write each counterexample as a scenario file; property name -> path."""
-    return {
-        ce.violation.property: scenario.export(ce, directory, client) for ce in found
-    }
+    return {ce.violation.property: scenario.export(ce, directory, client) for ce in found}
 
 
 def counterexample_text(
@@ -118,8 +116,12 @@ def check_document(
         "seed": outcome.seed,
         "exit": code,
         "laws": [
-            {"name": law.name, "holds": law.holds, "examples": law.examples,
-             "counterexample": law.counterexample}
+            {
+                "name": law.name,
+                "holds": law.holds,
+                "examples": law.examples,
+                "counterexample": law.counterexample,
+            }
             for law in outcome.laws
         ],
         "properties": [
@@ -144,8 +146,12 @@ def check_document(
         ],
         "sometimes": dict(outcome.sometimes),
         "scenarios": [
-            {"path": s.path, "expected": s.expected, "outcome": s.outcome,
-             "as_expected": s.as_expected}
+            {
+                "path": s.path,
+                "expected": s.expected,
+                "outcome": s.outcome,
+                "as_expected": s.as_expected,
+            }
             for s in outcome.scenarios
         ],
     }

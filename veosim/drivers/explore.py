@@ -18,7 +18,7 @@ from veosim import actions as act
 from veosim import properties
 from veosim.contract import ClientFactory
 from veosim.domain import STARTS, Domain, start
-from veosim.drivers.machine import Counterexample
+from veosim.drivers.counterexample import Counterexample
 from veosim.world import World, at_rest, step
 
 SMALL = Domain(

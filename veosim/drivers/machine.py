@@ -47,9 +47,7 @@ _BASE = settings(
 )
 
 settings.register_profile("dev", _BASE, max_examples=60, stateful_step_count=20)
-settings.register_profile(
-    "ci", _BASE, max_examples=200, stateful_step_count=25, derandomize=True
-)
+settings.register_profile("ci", _BASE, max_examples=200, stateful_step_count=25, derandomize=True)
 settings.register_profile("nightly", _BASE, max_examples=5000, stateful_step_count=50)
 
 
@@ -184,7 +182,11 @@ def run_machine(
 ) -> MachineReport:
     """Run the state machine once; a failure is caught, shrunk and returned."""
     wanted = tuple(properties.PROPERTY_NAMES if checked is None else checked)
-    if seed is None and os.environ.get("VEOSIM_DATABASE") and settings.get_profile(profile).derandomize:
+    if (
+        seed is None
+        and os.environ.get("VEOSIM_DATABASE")
+        and settings.get_profile(profile).derandomize
+    ):
         # Hypothesis refuses a database with derandomize; a fixed seed is as repeatable,
         # and the database's saved failures are still replayed first.
         seed = 0
@@ -192,9 +194,11 @@ def run_machine(
     machine = machine_for(client, wanted, domain, stats, starts)
     if seed is not None:
         machine = hypothesis.seed(seed)(machine)
-    test = get_state_machine_test(machine, settings=profile_settings(profile, seed))
+    test = get_state_machine_test(  # type: ignore[no-untyped-call]
+        machine, settings=profile_settings(profile, seed)
+    )
     key = f"veosim:{client_name}:{','.join(wanted)}:{','.join(starts)}".encode()
-    test.hypothesis.inner_test._hypothesis_internal_add_digest = key  # type: ignore[attr-defined]
+    test.hypothesis.inner_test._hypothesis_internal_add_digest = key
     found: Counterexample | None = None
     began = time.perf_counter()
     try:

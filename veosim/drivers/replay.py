@@ -230,7 +230,9 @@ def verdict(trace: Trace, expect: Expect) -> Verdict:
     if expect.holds:
         for name in violated:
             frame = next(
-                f for f in (trace.initial, *trace.frames) if any(v.property == name for v in f.violations)
+                f
+                for f in (trace.initial, *trace.frames)
+                if any(v.property == name for v in f.violations)
             )
             message = next(v.message for v in frame.violations if v.property == name)
             reasons.append(f"{name} is violated at step {frame.step}: {message}")
