@@ -108,6 +108,17 @@ def _source(local: Job | Summary | None, cloud: Job | Summary | None, shown: obj
     return Source.LOCAL if shown is local else Source.CLOUD
 
 
+def _choose(
+    local: V | None, cloud: V | None, reachable: bool
+) -> tuple[V, Source, SyncStatus] | None:
+    """What a view shows and says, from what it read: the one rule for list and detail."""
+    seen_cloud = cloud if reachable else None
+    shown = pick(local, seen_cloud)
+    if shown is None:
+        return None
+    return shown, _source(local, seen_cloud, shown), sync_status(shown, seen_cloud, reachable)
+
+
 def detail_entry(
     job_id: str, local: Job | None, cloud: Job | None, reachable: bool
 ) -> DetailEntry | None:
@@ -115,33 +126,16 @@ def detail_entry(
 
     `cloud` is ignored when the cloud did not answer. None when neither holds the job.
     """
-    seen_cloud = cloud if reachable else None
-    shown = pick(local, seen_cloud)
-    if shown is None:
-        return None
-    return DetailEntry(
-        job_id=job_id,
-        shown=shown,
-        source=_source(local, seen_cloud, shown),
-        status=sync_status(shown, seen_cloud, reachable),
-    )
+    chosen = _choose(local, cloud, reachable)
+    return None if chosen is None else DetailEntry(job_id, *chosen)
 
 
 def list_entry(
     job_id: str, local: Job | None, row: Summary | None, reachable: bool
 ) -> ListEntry | None:
     """One history-list row, from the local version and the cloud's summary row."""
-    local_row = local.summary() if local is not None else None
-    seen_row = row if reachable else None
-    shown = pick(local_row, seen_row)
-    if shown is None:
-        return None
-    return ListEntry(
-        job_id=job_id,
-        shown=shown,
-        source=_source(local_row, seen_row, shown),
-        status=sync_status(shown, seen_row, reachable),
-    )
+    chosen = _choose(local.summary() if local is not None else None, row, reachable)
+    return None if chosen is None else ListEntry(job_id, *chosen)
 
 
 def merge_list(
