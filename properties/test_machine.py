@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from properties.conftest import REACHED
-from veosim import properties
+from veosim import properties, scenario
 from veosim.clients import REFERENCE
 from veosim.drivers.machine import current_profile, run_machine
 
@@ -21,9 +21,13 @@ def test_reference_holds_every_property() -> None:
     for name in properties.SOMETIMES_NAMES:
         REACHED.setdefault(name, 0)
     found = report.counterexample
-    assert found is None, f"{found.violation.property}: {found.violation.message}\n" + "\n".join(
-        f"  {a.describe()}" for a in found.steps
-    )
+    if found is not None:  # written out before the test fails: nothing found is lost
+        path = scenario.export(found, "scenarios/found", REFERENCE.name)
+        steps = "\n".join(f"  {a.describe()}" for a in found.steps)
+        pytest.fail(
+            f"{found.violation.property}: {found.violation.message}\n{steps}\nexported: {path}",
+            pytrace=False,
+        )
     assert report.examples > 0 and report.steps > report.examples
 
 
