@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import attrs
 import hypothesis
@@ -194,9 +195,9 @@ def run_machine(
     machine = machine_for(client, wanted, domain, stats, starts)
     if seed is not None:
         machine = hypothesis.seed(seed)(machine)
-    test = get_state_machine_test(  # type: ignore[no-untyped-call]
-        machine, settings=profile_settings(profile, seed)
-    )
+    # Typed as Any: Hypothesis versions differ in how they annotate this function.
+    make_test: Any = get_state_machine_test
+    test = make_test(machine, settings=profile_settings(profile, seed))
     key = f"veosim:{client_name}:{','.join(wanted)}:{','.join(starts)}".encode()
     test.hypothesis.inner_test._hypothesis_internal_add_digest = key
     found: Counterexample | None = None
