@@ -94,4 +94,4 @@ def test_the_reference_survives_the_same_exploration() -> None:
     spec = resolve("reference")
     report = explore(spec.factory, spec.name, 5, ONE_DEVICE, ("empty",))
     assert report.counterexamples == ()
-    assert report.states == 11537
+    assert report.states == 17713

@@ -25,7 +25,7 @@ class TestCheck:
         code, out, _ = run(capsys, "check", "--profile", "dev", "--export", str(tmp_path))
         assert code == 0
         assert "all 8 properties hold for reference" in out
-        assert "scenarios: 15 replayed, 15 as expected" in out
+        assert "scenarios: 17 replayed, 17 as expected" in out
         assert list(tmp_path.iterdir()) == []
 
     def test_seed_prefix_fails_and_exports_a_replayable_scenario(
@@ -125,7 +125,7 @@ class TestExplore:
         """Exploring the reference finds nothing, and prints the state count."""
         code, out, _ = run(capsys, "explore", "--depth", "2", "--export", str(tmp_path))
         assert code == 0
-        assert "618 distinct states, 1000 transitions" in out
+        assert "681 distinct states, 1112 transitions" in out
 
     def test_seed_prefix(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """Exploring the seed client finds and exports its shortest counterexample."""

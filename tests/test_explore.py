@@ -12,7 +12,7 @@ from veosim.drivers.explore import SMALL, explore
 class TestStateCounts:
     @pytest.mark.parametrize(
         ("depth", "states", "transitions"),
-        [(0, 3, 0), (1, 55, 54), (2, 618, 1000), (3, 5784, 11382)],
+        [(0, 3, 0), (1, 58, 57), (2, 681, 1112), (3, 6593, 13213)],
     )
     def test_pinned_counts_for_the_reference(
         self, depth: int, states: int, transitions: int

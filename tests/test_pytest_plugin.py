@@ -125,7 +125,7 @@ class TestUsage:
             "ERROR: --veosim-client: unknown client 'seed-prefx'; did you mean 'seed-prefix'? "
             "(built in: reference, seed-prefix, detail-caches-cloud, presence-badge, "
             "offline-raises, sync-on-open, unconditional-put, stale-edit, resurrect, no-pull, "
-            "tick-resync, rank-only; or package.module:Class)"
+            "tick-resync, rank-only, offline-drop, local-delete; or package.module:Class)"
         ]
         assert "Traceback" not in result.stdout.str()
 

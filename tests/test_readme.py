@@ -72,7 +72,7 @@ def test_the_check_output_is_real(
     shown = blocks("console")[1]
     for line in (
         "core laws: 9 of 9 hold (900 examples)",
-        "scenarios: 15 replayed, 15 as expected",
+        "scenarios: 17 replayed, 17 as expected",
         "all 8 properties hold for reference",
     ):
         assert line in shown and line in printed

@@ -32,20 +32,29 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         "presence-badge": frozenset({"list_detail_agree"}),
         "sync-on-open": frozenset({"list_detail_agree", "no_sync_loop", "view_keeps_status"}),
     },
+    "local-delete.toml": {
+        "local-delete": frozenset({"converges"}),
+    },
     "local-newer-than-cloud.toml": {
         "seed-prefix": frozenset({"list_detail_agree", "no_lost_update"}),
-        "detail-caches-cloud": frozenset({"no_lost_update", "view_keeps_status"}),
+        "detail-caches-cloud": frozenset({"converges", "no_lost_update", "view_keeps_status"}),
         "presence-badge": frozenset({"list_detail_agree"}),
         "sync-on-open": frozenset({"list_detail_agree", "no_sync_loop", "view_keeps_status"}),
         "tick-resync": frozenset({"no_sync_loop"}),
     },
     "modified-while-viewed.toml": {
-        "no-pull": frozenset({"converges", "no_sync_loop"}),
+        "no-pull": frozenset({"converges"}),
         "tick-resync": frozenset({"no_sync_loop"}),
     },
     "no-pull.toml": {
-        "no-pull": frozenset({"converges", "no_sync_loop"}),
+        "no-pull": frozenset({"converges"}),
         "tick-resync": frozenset({"no_sync_loop"}),
+    },
+    "offline-drop.toml": {
+        "offline-raises": frozenset({"never_raises", "outage_fallback"}),
+        "sync-on-open": frozenset({"list_detail_agree", "no_sync_loop"}),
+        "tick-resync": frozenset({"no_sync_loop"}),
+        "offline-drop": frozenset({"converges"}),
     },
     "offline-raises.toml": {
         "offline-raises": frozenset({"never_raises", "outage_fallback"}),
@@ -57,12 +66,10 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         "sync-on-open": frozenset({"list_detail_agree", "no_sync_loop", "view_keeps_status"}),
     },
     "rank-only.toml": {
-        "no-pull": frozenset({"converges", "no_sync_loop"}),
-        "tick-resync": frozenset({"no_sync_loop"}),
-        "rank-only": frozenset(
-            {"converges", "list_detail_agree", "no_lost_update", "no_sync_loop"}
-        ),
         "sync-on-open": frozenset({"list_detail_agree", "no_sync_loop"}),
+        "no-pull": frozenset({"converges"}),
+        "tick-resync": frozenset({"no_sync_loop"}),
+        "rank-only": frozenset({"converges", "list_detail_agree", "no_lost_update"}),
     },
     "resurrect.toml": {
         "resurrect": frozenset({"delete_is_final", "list_detail_agree", "view_keeps_status"}),
@@ -99,6 +106,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         "offline-raises": frozenset({"never_raises", "outage_fallback"}),
         "sync-on-open": frozenset({"list_detail_agree", "no_sync_loop"}),
         "tick-resync": frozenset({"no_sync_loop"}),
+        "offline-drop": frozenset({"converges"}),
     },
 }
 

@@ -31,6 +31,8 @@ class Domain:
     """(outcome, method): a GET that times out is just a failed read, so the domain
     times out PUTs, whose late landing is what matters."""
     finishes: tuple[str, ...] = ("completed", "failed")
+    ticks: tuple[int, ...] = (1000, 60_000)
+    """Clock steps: a short one fires the next retry, a long one exhausts backoffs."""
     in_flight: bool = True
     settle: bool = True
 
@@ -43,7 +45,7 @@ class Domain:
         candidates: list[act.Action] = []
         if self.settle:
             candidates.append(act.Settle())
-        candidates.append(act.Tick())
+        candidates.extend(act.Tick(ms) for ms in self.ticks)
         for device in self.devices:
             candidates.append(act.OpenList(device))
             candidates.extend(act.OpenDetail(device, job) for job in self.jobs)

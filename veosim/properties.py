@@ -144,7 +144,7 @@ def list_detail_agree(step: StepResult) -> Iterator[str]:
             continue
         for job_id in world.job_ids():
             detail = shot.detail_of(device, job_id)
-            if detail.crash is not None or not _read_same_state(world, job_id, detail):
+            if detail.crash is not None or not _read_same_state(world, job_id, listed, detail):
                 continue
             if listed.shown_summary(job_id) != detail.shown_summary(job_id):
                 yield (
@@ -158,10 +158,19 @@ def _misled(view: View) -> bool:
     return any(r.outcome is Outcome.NOT_FOUND for r in view.requests)
 
 
-def _read_same_state(world: World, job_id: str, detail: View) -> bool:
-    # A torn cloud (row and blob differ) or an injected 404 shows the detail view
-    # another cloud than the list's: they did not read the same state.
-    return world.cloud.consistent(job_id) and not _misled(detail)
+def _answered(view: View) -> bool:
+    """True when every request the view made was answered."""
+    return all(r.outcome is Outcome.OK for r in view.requests)
+
+
+def _read_same_state(world: World, job_id: str, listed: View, detail: View) -> bool:
+    # A torn cloud (row and blob differ), an injected 404, or a fault that only one of
+    # the two reads met shows the detail view another cloud than the list's.
+    return (
+        world.cloud.consistent(job_id)
+        and not _misled(detail)
+        and _answered(listed) == _answered(detail)
+    )
 
 
 @always
@@ -234,11 +243,12 @@ def converges(step: StepResult) -> Iterator[str]:
     shot = snapshot(world)
     for job_id in world.job_ids():
         if world.history.deleted(job_id):
+            yield from _gone_everywhere(world, shot, job_id)
             continue
-        versions = [job for _, jid, job in _stores(world) if jid == job_id]
-        best: Job | None = None
-        for version in versions:
-            best = reconcile.join(best, version)
+        best = world.history.best_saved(job_id)
+        for _, jid, job in _stores(world):
+            if jid == job_id:
+                best = reconcile.join(best, job)
         if best is None:
             continue
         if world.cloud.blob(job_id) != best or not world.cloud.consistent(job_id):
@@ -255,6 +265,18 @@ def converges(step: StepResult) -> Iterator[str]:
                     f"{job_id}: after settling the {_name(view)} shows "
                     f"{_shown(view, job_id)}, not {best.label()} synced"
                 )
+
+
+def _gone_everywhere(world: World, shot: Snapshot, job_id: str) -> Iterator[str]:
+    """A deleted job, once settled: tombstoned in the cloud, in no store, in no view."""
+    if job_id not in world.cloud.deleted:
+        yield f"{job_id} was deleted, but after settling the cloud has no tombstone for it"
+    for store, jid, _ in _stores(world):
+        if jid == job_id:
+            yield f"{job_id} was deleted, but after settling {store} holds it"
+    for view in shot.views():
+        if view.shows(job_id) is not None:
+            yield f"{job_id} was deleted, but after settling the {_name(view)} shows it"
 
 
 @always

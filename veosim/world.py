@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import attrs
 
 from veosim import actions as act
+from veosim import reconcile
 from veosim.contract import (
     Client,
     ClientFactory,
@@ -70,10 +71,11 @@ POSSIBLE: Mapping[Method, frozenset[Outcome]] = {
     Method.LIST: _FAILING_EVERYWHERE,
     Method.GET: _FAILING_EVERYWHERE | {Outcome.NOT_FOUND},
     Method.PUT: _FAILING_EVERYWHERE | {Outcome.TORN},
-    Method.DELETE: _FAILING_EVERYWHERE | {Outcome.NOT_FOUND},
+    Method.DELETE: _FAILING_EVERYWHERE,
 }
 """Which outcomes the network can give which request. A fault or mode that is not
-possible for a request leaves it alone (a torn fault waits for the next PUT)."""
+possible for a request leaves it alone (a torn fault waits for the next PUT). A 404 is
+only a GET's: a DELETE is idempotent and always leaves a tombstone."""
 
 MODES: tuple[str, ...] = ("ok", "offline", "timeout", "401", "500")
 """What `set_network` accepts: the device's condition for every later request."""
@@ -142,8 +144,14 @@ class Device:
     faults: tuple[str, ...] = ()
     client_state: Hashable = None
     screen: DetailEntry | None = None
-    """The version the open detail view shows (None: no detail view open)."""
+    """The version the open detail view shows (None: none open, or it showed nothing)."""
     screen_job: str | None = None
+    generating: tuple[Job, ...] = ()
+    """The jobs the generator on this device is producing, as it last saved them. The
+    generator keeps its own copy: what the cache does with a save cannot stop it."""
+
+    def generated(self, job_id: str) -> Job | None:
+        return next((job for job in self.generating if job.job_id == job_id), None)
 
     def local_job(self, job_id: str) -> Job | None:
         for job in self.local:
@@ -181,9 +189,22 @@ class History:
     """(device, job) pairs: the user deleted the job on that device."""
     failing: frozenset[tuple[str, str]] = frozenset()
     """(device, job) pairs with a failed request since the device's last applied PUT."""
+    saved: tuple[Job, ...] = ()
+    """Per job, the best version ever handed to a store (the starting contents, and
+    every save of the generator or the user): what must not be lost."""
 
     def deleted(self, job_id: str) -> bool:
         return any(job == job_id for _, job in self.deleted_on)
+
+    def best_saved(self, job_id: str) -> Job | None:
+        return next((job for job in self.saved if job.job_id == job_id), None)
+
+    def remember(self, job: Job) -> History:
+        """This history with `job` saved: the best version per job is kept."""
+        best = reconcile.join(self.best_saved(job.job_id), job)
+        others = tuple(j for j in self.saved if j.job_id != job.job_id)
+        saved = tuple(sorted((*others, best), key=lambda j: j.job_id)) if best else others
+        return attrs.evolve(self, saved=saved)
 
 
 @attrs.frozen
@@ -234,13 +255,24 @@ def initial_world(
     if unknown:
         raise StepError(f"local contents for unknown device {unknown[0]!r}")
     cloud_jobs = tuple(sorted(cloud, key=lambda job: job.job_id))
+    # A device that starts with an in-progress job locally is where its generator runs.
     built = tuple(
-        Device(name=name, local=tuple(sorted(local.get(name, ()), key=lambda j: j.job_id)))
+        Device(
+            name=name,
+            local=tuple(sorted(local.get(name, ()), key=lambda j: j.job_id)),
+            generating=tuple(
+                sorted(
+                    (j for j in local.get(name, ()) if j.status == "in_progress"),
+                    key=lambda j: j.job_id,
+                )
+            ),
+        )
         for name in names
     )
-    started = {job.job_id for job in cloud_jobs}
-    for jobs in local.values():
-        started.update(job.job_id for job in jobs)
+    history = History()
+    for job in (*cloud_jobs, *(job for jobs in local.values() for job in jobs)):
+        history = history.remember(job)
+    history = attrs.evolve(history, started=frozenset(job.job_id for job in history.saved))
     return World(
         client=client,
         clock=clock,
@@ -249,7 +281,7 @@ def initial_world(
             rows=tuple(job.summary() for job in cloud_jobs),
             blobs=cloud_jobs,
         ),
-        history=History(started=frozenset(started)),
+        history=history,
     )
 
 
@@ -626,11 +658,8 @@ def applicable(world: World, action: act.Action) -> str | None:
                 return f"no job {action.job!r} to delete"
         case act.AddScene() | act.FinishJob():
             assert device is not None
-            local = device.local_job(action.job)
-            if local is None:
-                return f"{action.device} holds no job {action.job!r} to advance"
-            if local.status != "in_progress":
-                return f"job {action.job!r} on {action.device} is {local.status}, not in_progress"
+            if device.generated(action.job) is None:
+                return f"the generator on {action.device} is not producing job {action.job!r}"
             if world.history.deleted(action.job):
                 return f"job {action.job!r} was deleted"
             if isinstance(action, act.FinishJob) and action.status not in KNOWN_STATUSES[:3]:
@@ -640,7 +669,7 @@ def applicable(world: World, action: act.Action) -> str | None:
                 )
         case act.EditJob():
             assert device is not None
-            if device.screen is None or device.screen.job_id != action.job:
+            if device.screen_job != action.job:
                 return f"{action.device} has no detail view of {action.job!r} open"
             if world.history.deleted(action.job):
                 return f"job {action.job!r} was deleted"
@@ -659,8 +688,10 @@ def applicable(world: World, action: act.Action) -> str | None:
                 if Outcome(action.outcome) not in POSSIBLE[Method(action.method)]:
                     return f"a {action.method} request cannot fail with {action.outcome!r}"
         case act.Deliver() | act.DropRequest():
-            if not 0 <= action.index < len(world.in_flight):
-                return f"no in-flight request {action.index} ({len(world.in_flight)} in flight)"
+            # Out of range is no error: what is in flight depends on the client under
+            # test, so a scenario step may find nothing to deliver (it then does nothing).
+            if action.index < 0:
+                return f"'index' must be >= 0 (got {action.index})"
         case act.Tick():
             if action.ms < 1:
                 return f"'ms' must be >= 1 (got {action.ms})"
@@ -684,22 +715,26 @@ def step(world: World, action: act.Action) -> StepResult:
         case act.StartJob():
             job = Job(action.job, "in_progress", 0, run.clock, run.clock)
             run.history = attrs.evolve(run.history, started=run.history.started | {action.job})
-            run.call(action.device, "save_job", lambda client: client.save_job(job))
+            _generate(run, action.device, job)
         case act.AddScene():
-            current = world.device(action.device).local_job(action.job)
+            current = world.device(action.device).generated(action.job)
             assert current is not None
-            new = attrs.evolve(current, scenes=current.scenes + 1, timestamp=run.clock)
-            run.call(action.device, "save_job", lambda client: client.save_job(new))
+            _generate(
+                run,
+                action.device,
+                attrs.evolve(current, scenes=current.scenes + 1, timestamp=run.clock),
+            )
         case act.FinishJob():
-            current = world.device(action.device).local_job(action.job)
+            current = world.device(action.device).generated(action.job)
             assert current is not None
-            new = attrs.evolve(current, status=action.status, timestamp=run.clock)
-            run.call(action.device, "save_job", lambda client: client.save_job(new))
+            _generate(
+                run, action.device, attrs.evolve(current, status=action.status, timestamp=run.clock)
+            )
         case act.EditJob():
             screen = world.device(action.device).screen
-            assert screen is not None
-            new = attrs.evolve(screen.shown, payload=action.payload, timestamp=run.clock)
-            run.call(action.device, "save_job", lambda client: client.save_job(new))
+            if screen is not None:  # a detail view that showed nothing has nothing to edit
+                edited = attrs.evolve(screen.shown, payload=action.payload, timestamp=run.clock)
+                _save(run, action.device, edited)
         case act.OpenList():
             views.append(run.view_list(action.device))
         case act.OpenDetail():
@@ -731,10 +766,12 @@ def step(world: World, action: act.Action) -> StepResult:
         case act.Heal():
             _heal(run)
         case act.Deliver():
-            run.apply(run.in_flight.pop(action.index), late=True)
+            if action.index < len(run.in_flight):
+                run.apply(run.in_flight.pop(action.index), late=True)
         case act.DropRequest():
-            dropped = run.in_flight.pop(action.index)
-            run.log(dropped.device, dropped.method, dropped.job_id, Outcome.OK, "dropped")
+            if action.index < len(run.in_flight):
+                dropped = run.in_flight.pop(action.index)
+                run.log(dropped.device, dropped.method, dropped.job_id, Outcome.OK, "dropped")
         case act.SetQuota():
             run.devices[action.device] = attrs.evolve(
                 run.devices[action.device], quota=action.limit
@@ -752,6 +789,26 @@ def step(world: World, action: act.Action) -> StepResult:
         crashes=tuple(run.crashes),
         settling=settling,
     )
+
+
+def _save(run: _Run, device: str, job: Job) -> None:
+    run.history = run.history.remember(job)
+
+    def save(client: Client) -> None:
+        client.save_job(job)
+
+    run.call(device, "save_job", save)
+
+
+def _generate(run: _Run, device: str, job: Job) -> None:
+    """The generator saves its new version; a job it has finished it lets go of."""
+    state = run.devices[device]
+    others = tuple(j for j in state.generating if j.job_id != job.job_id)
+    mine = (job,) if job.status == "in_progress" else ()
+    run.devices[device] = attrs.evolve(
+        state, generating=tuple(sorted((*others, *mine), key=lambda j: j.job_id))
+    )
+    _save(run, device, job)
 
 
 def _tick_all(run: _Run) -> None:
@@ -791,14 +848,17 @@ def _settle(run: _Run) -> Settling:
     first, quiet_first = _until_quiet(run)
     passes, quiet_sync = 0, False
     while passes < SETTLE_ROUNDS and not quiet_sync:
-        # Press Sync wherever a device's list is not synced or its local copy is not
-        # the version its list shows, until a whole pass over the devices finds none.
+        # The user presses Sync on every job each device holds or lists, until a whole
+        # pass writes nothing and changes nothing: what "synced" means is the client's
+        # and the core's business, not the world's.
         passes += 1
-        quiet_sync = True
+        before, sent = _snapshot(run), len(run.requests)
         for name in run.devices:
-            for job_id in _needing_sync(run, name):
-                quiet_sync = False
+            listed = {entry.job_id for entry in run.view_list(name).entries}
+            for job_id in sorted(listed | set(run.local[name])):
                 run.call(name, "sync_job", _sync(job_id))
+        writes = [r for r in run.requests[sent:] if r.method in (Method.PUT, Method.DELETE)]
+        quiet_sync = not writes and _snapshot(run) == before
     second, quiet_second = _until_quiet(run)
     return Settling(
         rounds=(first, passes, second), quiet=quiet_first and quiet_sync and quiet_second
@@ -810,17 +870,6 @@ def _sync(job_id: str) -> Callable[[Client], None]:
         client.sync_job(job_id)
 
     return press
-
-
-def _needing_sync(run: _Run, device: str) -> list[str]:
-    view = run.view_list(device)
-    listed = {entry.job_id: entry for entry in view.entries}
-    needing = {job_id for job_id, entry in listed.items() if entry.status is not SyncStatus.SYNCED}
-    for job_id, job in run.local[device].items():
-        entry = listed.get(job_id)
-        if entry is not None and entry.shown != job.summary():
-            needing.add(job_id)
-    return sorted(needing)
 
 
 # --- probes: what a view would show, without changing the world -----------------------------

@@ -49,6 +49,8 @@ CATALOGUE: tuple[ClientSpec, ...] = (
     _spec("no-pull", catalogue.NoPullClient),
     _spec("tick-resync", catalogue.TickResyncClient),
     _spec("rank-only", catalogue.RankOnlyClient),
+    _spec("offline-drop", catalogue.OfflineDropClient),
+    _spec("local-delete", catalogue.LocalDeleteClient),
 )
 """The known-bad clients, the seed's pre-fix client first."""
 

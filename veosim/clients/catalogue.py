@@ -140,3 +140,21 @@ class RankOnlyClient(ReferenceClient):
     def tied(local: Job, cloud: Job) -> bool:
         """Two different versions the priority rule alone cannot order."""
         return reconcile.rank(local) == reconcile.rank(cloud) and local != cloud
+
+
+class OfflineDropClient(ReferenceClient):
+    """A save made while the cloud does not answer is dropped instead of kept and queued."""
+
+    def save_job(self, job: Job) -> None:
+        try:
+            self.cloud.list()
+        except Unavailable:
+            return
+        super().save_job(job)
+
+
+class LocalDeleteClient(ReferenceClient):
+    """Deleting removes the local copy only: the cloud and the other devices keep the job."""
+
+    def remote_delete(self, job_id: str, attempts: int = 0) -> None:
+        return

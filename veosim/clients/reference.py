@@ -156,10 +156,11 @@ class ReferenceClient:
     def sync_job(self, job_id: str) -> None:
         if job_id in self.state.deleted:
             return
+        queued = [p for p in self.state.queue if p.job_id == job_id]
         self.state = attrs.evolve(
             self.state, queue=tuple(p for p in self.state.queue if p.job_id != job_id)
         )
-        self.upload(job_id)
+        self.upload(job_id, carry=queued[0].carry if queued else None)
 
     def upload(self, job_id: str, attempts: int = 0, carry: Job | None = None) -> None:
         """Make the cloud hold the better of the local and cloud versions (and of
@@ -200,8 +201,6 @@ class ReferenceClient:
     def remote_delete(self, job_id: str, attempts: int = 0) -> None:
         try:
             self.cloud.delete(job_id)
-        except NotFound:
-            return
         except Unavailable:
             self.retry_later(job_id, delete=True, attempts=attempts + 1)
 
