@@ -132,7 +132,31 @@ class TestImport:
         """A module that does not exist is one line naming it and the import error."""
         assert error_of("tests.no_such_module:Client") == (
             "client 'tests.no_such_module:Client': cannot import 'tests.no_such_module' "
-            "(ModuleNotFoundError: No module named 'tests.no_such_module')"
+            "(ModuleNotFoundError: No module named 'tests.no_such_module') "
+            "(is its folder on sys.path? e.g. PYTHONPATH=. veosim ...)"
+        )
+
+    def test_a_client_that_cannot_be_constructed_is_bad_input(self, importable: Path) -> None:
+        """A class whose constructor raises is one ClientError line, before any run."""
+        (importable / "boom_client.py").write_text(
+            "from veosim.clients.reference import ReferenceClient\n"
+            "class Boom(ReferenceClient):\n"
+            "    def __init__(self, *args):\n"
+            "        raise RuntimeError('constructor exploded')\n"
+        )
+        assert error_of("boom_client:Boom") == (
+            "client 'boom_client:Boom': constructing it raised RuntimeError: constructor exploded"
+        )
+
+    def test_an_object_without_the_operations_is_bad_input(self, importable: Path) -> None:
+        """A class that is not a client names the operations it lacks."""
+        (importable / "not_client.py").write_text(
+            "class Thing:\n    def __init__(self, *args):\n        pass\n"
+            "    def tick(self):\n        pass\n"
+        )
+        assert error_of("not_client:Thing") == (
+            "client 'not_client:Thing': Thing has no list_jobs, get_job, save_job, sync_job, "
+            "delete_job, private_state (see veosim/contract.py)"
         )
 
     def test_module_that_fails_to_import(self, importable: Path) -> None:

@@ -92,7 +92,7 @@ def _first_violations(trace: Trace) -> list[str]:
     """Each property's first violation only: what a reader needs, without repeats."""
     seen: set[str] = set()
     lines = []
-    for frame in trace.frames:
+    for frame in (trace.initial, *trace.frames):
         for v in frame.violations:
             if v.property not in seen:
                 seen.add(v.property)

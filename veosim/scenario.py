@@ -627,7 +627,7 @@ def export(counterexample: Counterexample, directory: str | Path, client_name: s
             f"{counterexample.start!r} start, in {len(steps)} step{plural}.\n"
             f"{violation.property}: {violation.message}"
         ),
-        expect=Expect(violated=(violation.property,), from_step=len(steps) or None),
+        expect=Expect(violated=(violation.property,), from_step=len(steps)),
     )
     text = dumps(scenario)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]

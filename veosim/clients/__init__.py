@@ -62,9 +62,11 @@ def resolve(name: str) -> ClientSpec:
     if name in BUILT_IN:
         return BUILT_IN[name]
     if ":" in name:
-        return _import(name)
+        return _checked(_import(name))
     close = difflib.get_close_matches(name, BUILT_IN, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
+    if not close and "." in name:
+        hint = f"; a client of your own is named module:Class, e.g. '{name}:Client'"
     raise ClientError(
         f"unknown client {name!r}{hint} (built in: {', '.join(BUILT_IN)}; or package.module:Class)"
     )
@@ -77,8 +79,14 @@ def _import(name: str) -> ClientSpec:
     try:
         module = importlib.import_module(module_name)
     except Exception as error:  # the user's module failed to import: say so in one line
+        hint = (
+            " (is its folder on sys.path? e.g. PYTHONPATH=. veosim ...)"
+            if isinstance(error, ModuleNotFoundError)
+            else ""
+        )
         raise ClientError(
-            f"client {name!r}: cannot import {module_name!r} ({type(error).__name__}: {error})"
+            f"client {name!r}: cannot import {module_name!r} "
+            f"({type(error).__name__}: {error}){hint}"
         ) from None
     target: object = module
     for part in attribute.split("."):
@@ -89,3 +97,14 @@ def _import(name: str) -> ClientSpec:
         raise ClientError(f"client {name!r}: {attribute!r} is not a class or callable")
     doc = (getattr(target, "__doc__", None) or "").strip().splitlines()
     return ClientSpec(name, cast(ClientFactory, target), doc[0] if doc else "")
+
+
+def _checked(spec: ClientSpec) -> ClientSpec:
+    """A user's client is built once up front, so that one that cannot be constructed or
+    lacks an operation is bad input (one line), not a run full of crashes."""
+    from veosim.world import probe_client
+
+    problem = probe_client(spec.factory)
+    if problem is not None:
+        raise ClientError(f"client {spec.name!r}: {problem}")
+    return spec
