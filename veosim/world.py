@@ -875,6 +875,10 @@ def _sync(job_id: str) -> Callable[[Client], None]:
 # --- probes: what a view would show, without changing the world -----------------------------
 
 
+OPERATIONS = ("list_jobs", "get_job", "save_job", "sync_job", "delete_job", "tick", "private_state")
+"""What every client offers (veosim/contract.py)."""
+
+
 def probe_client(factory: ClientFactory) -> str | None:
     """What keeps `factory` from being a client (construction fails, an operation or
     the private state is missing), or None."""
@@ -883,12 +887,7 @@ def probe_client(factory: ClientFactory) -> str | None:
         client = factory(_Local(run, "d1"), _CloudHandle(run, "d1"), _Clock(run), None)
     except Exception as error:  # the user's constructor: report it, don't crash
         return f"constructing it raised {_describe(error)}"
-    missing = [
-        name
-        for name in ("list_jobs", "get_job", "save_job", "sync_job", "delete_job", "tick")
-        + ("private_state",)
-        if not callable(getattr(client, name, None))
-    ]
+    missing = [name for name in OPERATIONS if not callable(getattr(client, name, None))]
     if missing:
         return f"{type(client).__name__} has no {', '.join(missing)} (see veosim/contract.py)"
     return None
