@@ -182,7 +182,9 @@ def view_keeps_status(step: StepResult) -> Iterator[str]:
     after = snapshot(step.world)
     for old in before.views():
         new = next((v for v in after.views() if (v.device, v.job) == (old.device, old.job)), None)
-        if new is None or _misled(old) or _misled(new):
+        # A view the cloud did not answer shows the local fallback, which may rightly
+        # change once a read elsewhere learned more (e.g. that a job was deleted).
+        if new is None or not (_answered(old) and _answered(new)):
             continue
         for job_id in step.world.job_ids():
             if old.shown_summary(job_id) != new.shown_summary(job_id):
