@@ -22,10 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_client(parser)
     options.add_profile(parser)
     options.add_export(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument(
-        "--no-timings", action="store_true", help="leave times out (byte-identical output)"
-    )
+    options.add_json(parser)
     parser.add_argument(
         "--scenarios",
         default="scenarios",

@@ -27,10 +27,7 @@ MUTANTS_SCHEMA = "veosim.mutants/1"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_profile(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument(
-        "--no-timings", action="store_true", help="leave times out (byte-identical output)"
-    )
+    options.add_json(parser)
     parser.add_argument(
         "--jobs",
         type=int,

@@ -28,6 +28,13 @@ def add_profile(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="seed the random search")
 
 
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--no-timings", action="store_true", help="leave times out (byte-identical output)"
+    )
+
+
 def add_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--export",
