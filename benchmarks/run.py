@@ -4,7 +4,7 @@ Speed and memory goals are measured here, never by timed tests. Every input is f
 (seeds, domains, depths, the corpus), so two runs on one machine measure the same work;
 only the clock readings differ. Usage:
 
-    python benchmarks/run.py            # the full run (about 20 minutes on 2 cores)
+    python benchmarks/run.py            # the full run (20 to 35 minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer seeds and repeats, no SMALL depth 4
     python benchmarks/run.py --json     # the same numbers as JSON, for tools
     python benchmarks/run.py --save results.json   # markdown out, JSON to a file too
