@@ -184,7 +184,6 @@ class Cloud:
 class History:
     """What happened that the stores no longer show: what properties need to remember."""
 
-    started: frozenset[str] = frozenset()
     deleted_on: frozenset[tuple[str, str]] = frozenset()
     """(device, job) pairs: the user deleted the job on that device."""
     failing: frozenset[tuple[str, str]] = frozenset()
@@ -192,6 +191,11 @@ class History:
     saved: tuple[Job, ...] = ()
     """Per job, the best version ever handed to a store (the starting contents, and
     every save of the generator or the user): what must not be lost."""
+
+    @property
+    def started(self) -> frozenset[str]:
+        """Every job ever saved: job ids are never reused."""
+        return frozenset(job.job_id for job in self.saved)
 
     def deleted(self, job_id: str) -> bool:
         return any(job == job_id for _, job in self.deleted_on)
@@ -272,7 +276,6 @@ def initial_world(
     history = History()
     for job in (*cloud_jobs, *(job for jobs in local.values() for job in jobs)):
         history = history.remember(job)
-    history = attrs.evolve(history, started=frozenset(job.job_id for job in history.saved))
     return World(
         client=client,
         clock=clock,
@@ -714,7 +717,6 @@ def step(world: World, action: act.Action) -> StepResult:
     match action:
         case act.StartJob():
             job = Job(action.job, "in_progress", 0, run.clock, run.clock)
-            run.history = attrs.evolve(run.history, started=run.history.started | {action.job})
             _generate(run, action.device, job)
         case act.AddScene():
             current = world.device(action.device).generated(action.job)
