@@ -21,7 +21,7 @@ from veosim.world import World, applicable, initial_world
 class Domain:
     devices: tuple[str, ...] = ("d1", "d2")
     jobs: tuple[str, ...] = ("j1", "j2")
-    modes: tuple[str, ...] = ("ok", "offline", "500")
+    modes: tuple[str, ...] = ("ok", "offline", "500", "401")
     faults: tuple[tuple[str, str | None], ...] = (
         ("500", None),
         ("timeout", "PUT"),
@@ -35,6 +35,8 @@ class Domain:
     """Clock steps: a short one fires the next retry, a long one exhausts backoffs."""
     in_flight: bool = True
     settle: bool = True
+    heal: bool = True
+    """Whether `heal` (every device's network back at once) is an action of its own."""
 
     def actions(self, world: World) -> tuple[act.Action, ...]:
         """Every action that applies to `world`, simplest first."""
@@ -45,6 +47,8 @@ class Domain:
         candidates: list[act.Action] = []
         if self.settle:
             candidates.append(act.Settle())
+        if self.heal and any(d.mode != "ok" or d.faults for d in world.devices):
+            candidates.append(act.Heal())
         candidates.extend(act.Tick(ms) for ms in self.ticks)
         for device in self.devices:
             candidates.append(act.OpenList(device))

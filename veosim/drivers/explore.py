@@ -27,6 +27,7 @@ SMALL = Domain(
     modes=("ok", "offline"),
     faults=(("500", None), ("timeout", "PUT"), ("torn", None)),
     finishes=("completed",),
+    heal=False,
 )
 """The explorer's default domain: small enough to exhaust a few steps deep."""
 

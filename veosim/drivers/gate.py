@@ -30,6 +30,7 @@ ONE_DEVICE = Domain(
     modes=("ok", "offline"),
     faults=(("500", None), ("timeout", "PUT")),
     finishes=("completed",),
+    heal=False,
 )
 """One device, one job: small enough to explore five or six steps deep."""
 
