@@ -11,6 +11,8 @@ import pytest
 from properties.conftest import REACHED
 from veosim import properties, scenario
 from veosim.clients import REFERENCE
+from veosim.domain import start
+from veosim.drivers.gate import MACHINE_DOMAINS
 from veosim.drivers.machine import current_profile, run_machine
 
 
@@ -39,3 +41,13 @@ def test_sometimes_states_are_reached() -> None:
         assert unreached == ()
     elif unreached:
         pytest.skip(f"not reached in profile {current_profile()}: {', '.join(unreached)}")
+
+
+def test_reference_holds_with_full_local_stores() -> None:
+    """With local stores that fill up (the nightly domain), the reference still holds."""
+    domain = MACHINE_DOMAINS["nightly"]
+    assert any(a.kind == "set_quota" for a in domain.actions(start("empty", REFERENCE.factory)))
+    report = run_machine(
+        REFERENCE.factory, REFERENCE.name, profile=current_profile(), domain=domain
+    )
+    assert report.counterexample is None, report.counterexample

@@ -33,6 +33,8 @@ class Domain:
     finishes: tuple[str, ...] = ("completed", "failed")
     ticks: tuple[int, ...] = (1000, 60_000)
     """Clock steps: a short one fires the next retry, a long one exhausts backoffs."""
+    quotas: tuple[int | None, ...] = ()
+    """Local-store limits the search may set (`set_quota`); none by default."""
     in_flight: bool = True
     settle: bool = True
     heal: bool = True
@@ -70,6 +72,8 @@ class Domain:
                 for mode in self.modes
                 if mode != world.device(device).mode
             )
+        for device in self.devices:
+            candidates.extend(act.SetQuota(device, limit) for limit in self.quotas)
         if self.in_flight:
             for index in range(len(world.in_flight)):
                 candidates.append(act.Deliver(index))

@@ -166,11 +166,21 @@ class _Found:
     seconds: float = 0.0
 
 
+MACHINE_DOMAINS: dict[str, Domain] = {
+    "dev": Domain(),
+    "ci": Domain(),
+    "nightly": Domain(quotas=(1, None)),
+}
+"""What the state machine searches in each profile: nightly also fills local stores."""
+
+
 def _machine(spec: ClientSpec, profile: str, seed: int | None) -> _Found:
     out = _Found()
     remaining = list(properties.PROPERTY_NAMES)
     while remaining:
-        report = run_machine(spec.factory, spec.name, remaining, profile, seed)
+        report = run_machine(
+            spec.factory, spec.name, remaining, profile, seed, MACHINE_DOMAINS[profile]
+        )
         out.seconds += report.seconds
         out.reached.update(dict(report.reached))
         for name in remaining:
