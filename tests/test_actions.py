@@ -84,7 +84,7 @@ class TestBuildAction:
     def test_unknown_argument(self) -> None:
         """An unknown argument names it and what the action takes."""
         assert error_of("open_detail", {"device": "d1", "job": "j1", "jobs": "j2"}) == (
-            "action 'open_detail' has no argument 'jobs'; it takes: device, job"
+            "action 'open_detail' has no argument 'jobs'; did you mean 'job'?"
         )
 
     def test_unknown_argument_first_in_order(self) -> None:

@@ -7,6 +7,8 @@ a snake_case `kind`: the name scenario files and printed counterexamples use.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import attrs
@@ -237,7 +239,25 @@ VIEW_ACTIONS: tuple[type[Action], ...] = (OpenList, OpenDetail)
 
 
 class ActionError(VeosimError):
-    """An action that cannot be built: unknown kind, or bad arguments."""
+    """An action that cannot be built: unknown kind, or bad arguments. `argument` names
+    the offending argument, when there is one, so that a file can point at its line."""
+
+    def __init__(self, message: str, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+def _integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_TYPES: dict[str, tuple[str, Callable[[object], bool]]] = {
+    "str": ("a string", lambda v: isinstance(v, str)),
+    "int": ("an integer", _integer),
+    "str | None": ("a string or absent", lambda v: v is None or isinstance(v, str)),
+    "int | None": ("an integer or absent", lambda v: v is None or _integer(v)),
+}
+"""Each argument annotation used above: how to name it, and how to check a value."""
 
 
 def build_action(kind: str, arguments: dict[str, Any]) -> Action:
@@ -246,44 +266,26 @@ def build_action(kind: str, arguments: dict[str, Any]) -> Action:
     if cls is None:
         raise ActionError(f"unknown action {kind!r}; expected one of: {', '.join(sorted(ACTIONS))}")
     names = {field.name: field for field in attrs.fields(cls)}
-    unknown = sorted(set(arguments) - set(names))
-    if unknown:
-        raise ActionError(
-            f"action {kind!r} has no argument {unknown[0]!r}; "
-            f"it takes: {', '.join(names) or 'nothing'}"
-        )
+    for name in sorted(arguments):  # the first by name: the same message every time
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"it takes: {', '.join(names) or 'nothing'}"
+            )
+            raise ActionError(f"action {kind!r} has no argument {name!r}; {hint}", name)
     for name, field in names.items():
         if name not in arguments:
             if field.default is attrs.NOTHING:
                 raise ActionError(f"action {kind!r} needs argument {name!r}")
             continue
-        value = arguments[name]
-        expected = _expected_type(field.type)
-        if not _is_instance(value, expected):
-            raise ActionError(f"action {kind!r}: {name!r} must be {expected} (got {value!r})")
+        expected, check = _TYPES[str(field.type)]
+        if not check(arguments[name]):
+            raise ActionError(
+                f"action {kind!r}: {name!r} must be {expected} (got {arguments[name]!r})", name
+            )
     try:
         return cls(**arguments)
     except (TypeError, ValueError) as error:  # a validator's message is already exact
         raise ActionError(f"action {kind!r}: {error}") from None
-
-
-def _expected_type(annotation: object) -> str:
-    text = str(annotation)
-    return {
-        "str": "a string",
-        "int": "an integer",
-        "int | None": "an integer or absent",
-        "str | None": "a string or absent",
-    }.get(text, text)
-
-
-def _is_instance(value: object, expected: str) -> bool:
-    if expected == "a string":
-        return isinstance(value, str)
-    if expected == "an integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if expected == "a string or absent":
-        return value is None or isinstance(value, str)
-    if expected == "an integer or absent":
-        return value is None or (isinstance(value, int) and not isinstance(value, bool))
-    return True
