@@ -39,7 +39,7 @@ from veosim import scenario
 from veosim.clients import CATALOGUE, resolve
 from veosim.domain import STARTS, Domain
 from veosim.drivers import gate
-from veosim.drivers.explore import SMALL, explore
+from veosim.drivers.explore import ONE_DEVICE, SMALL, explore
 from veosim.drivers.machine import run_machine
 from veosim.drivers.replay import run_steps
 
@@ -52,7 +52,7 @@ SEED_BUG_PROPERTIES = ("list_detail_agree", "view_keeps_status")
 EXPLORER_RUNS: tuple[tuple[str, Domain, tuple[str, ...], int], ...] = (
     ("SMALL", SMALL, tuple(STARTS), 3),
     ("SMALL", SMALL, tuple(STARTS), 4),
-    ("ONE_DEVICE", gate.ONE_DEVICE, ("empty",), 5),
+    ("ONE_DEVICE", ONE_DEVICE, ("empty",), 5),
 )
 """(domain name, domain, starts, depth): the starts are those `gate.EXPLORATIONS` uses."""
 

@@ -10,8 +10,7 @@ import pytest
 
 from veosim import properties
 from veosim.clients import resolve
-from veosim.drivers.explore import explore
-from veosim.drivers.gate import ONE_DEVICE
+from veosim.drivers.explore import ONE_DEVICE, explore
 from veosim.drivers.machine import run_machine
 
 pytestmark = pytest.mark.quality

@@ -138,6 +138,18 @@ class Client(Protocol):
         """Everything the client keeps between operations, as a hashable value."""
 
 
+OPERATIONS: tuple[str, ...] = (
+    "list_jobs",
+    "get_job",
+    "save_job",
+    "sync_job",
+    "delete_job",
+    "tick",
+    "private_state",
+)
+"""The names `Client` offers: what a loaded client is checked for."""
+
+
 class ClientFactory(Protocol):
     """A client class, or anything called the same way."""
 

@@ -18,6 +18,7 @@ from hypothesis.errors import HypothesisException
 
 from veosim import reconcile
 from veosim.model import Job, SyncStatus
+from veosim.strategies import jobs
 
 
 @attrs.frozen
@@ -130,8 +131,6 @@ class LawResult:
 def check_law(subject: Law, examples: int, seed: int | None = None) -> LawResult:
     """Search for versions breaking one law (Hypothesis, shrunk); derandomized unless
     a seed is given."""
-    from veosim.strategies import jobs
-
     counted = [0]
     failure: list[str] = []
 

@@ -243,21 +243,13 @@ def _job_data(job: Job | None) -> dict[str, Any] | None:
     return {**job.to_dict(), "digest": job.digest}
 
 
-def _list_data(entry: ListEntry | None) -> dict[str, Any] | None:
+def _entry_data(entry: ListEntry | DetailEntry | None) -> dict[str, Any] | None:
+    """A list row (shown: a summary) or a detail view (shown: the full job)."""
     if entry is None:
         return None
+    shown = entry.shown
     return {
-        "shown": _summary_data(entry.shown),
-        "source": entry.source.value,
-        "status": entry.status.value,
-    }
-
-
-def _detail_data(entry: DetailEntry | None) -> dict[str, Any] | None:
-    if entry is None:
-        return None
-    return {
-        "shown": _job_data(entry.shown),
+        "shown": _job_data(shown) if isinstance(shown, Job) else _summary_data(shown),
         "source": entry.source.value,
         "status": entry.status.value,
     }
@@ -283,14 +275,14 @@ def _frame_data(frame: Frame) -> dict[str, Any]:
             {
                 "device": v.device,
                 "job_id": v.job_id,
-                "list": _list_data(v.listed),
+                "list": _entry_data(v.listed),
                 "list_crash": v.list_crash,
-                "detail": _detail_data(v.detail),
+                "detail": _entry_data(v.detail),
                 "detail_crash": v.detail_crash,
             }
             for v in frame.views
         ],
-        "screens": {device: _detail_data(screen) for device, screen in frame.screens},
+        "screens": {device: _entry_data(screen) for device, screen in frame.screens},
         "requests": [
             {
                 "device": r.device,

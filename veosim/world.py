@@ -22,6 +22,7 @@ import attrs
 from veosim import actions as act
 from veosim import reconcile
 from veosim.contract import (
+    OPERATIONS,
     Client,
     ClientFactory,
     Conflict,
@@ -877,10 +878,6 @@ def _sync(job_id: str) -> Callable[[Client], None]:
 # --- probes: what a view would show, without changing the world -----------------------------
 
 
-OPERATIONS = ("list_jobs", "get_job", "save_job", "sync_job", "delete_job", "tick", "private_state")
-"""What every client offers (veosim/contract.py)."""
-
-
 def probe_client(factory: ClientFactory) -> str | None:
     """What keeps `factory` from being a client (construction fails, an operation or
     the private state is missing), or None."""
@@ -908,11 +905,3 @@ def probe_list(world: World, device: str) -> View:
 def probe_detail(world: World, device: str, job_id: str) -> View:
     """What the detail view of `job_id` on `device` would show now."""
     return _Run(world).view_detail(device, job_id)
-
-
-def outstanding(world: World) -> Iterable[tuple[str, str]]:
-    """(device, job) pairs whose local version differs from the cloud blob's."""
-    for device in world.devices:
-        for job in device.local:
-            if world.cloud.blob(job.job_id) != job:
-                yield device.name, job.job_id

@@ -15,8 +15,7 @@ from veosim import properties
 from veosim.clients import resolve
 from veosim.commands import options, output
 from veosim.domain import STARTS
-from veosim.drivers.explore import SMALL, explore
-from veosim.drivers.gate import ONE_DEVICE
+from veosim.drivers.explore import ONE_DEVICE, SMALL, explore
 
 DOMAINS = {"small": SMALL, "one-device": ONE_DEVICE}
 

@@ -31,6 +31,16 @@ SMALL = Domain(
 )
 """The explorer's default domain: small enough to exhaust a few steps deep."""
 
+ONE_DEVICE = Domain(
+    devices=("d1",),
+    jobs=("j1",),
+    modes=("ok", "offline"),
+    faults=(("500", None), ("timeout", "PUT")),
+    finishes=("completed",),
+    heal=False,
+)
+"""One device, one job: small enough to explore five or six steps deep."""
+
 
 @attrs.frozen
 class ExploreReport:

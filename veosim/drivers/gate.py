@@ -21,18 +21,8 @@ from veosim import laws, properties
 from veosim.clients import ClientSpec
 from veosim.domain import STARTS, Domain
 from veosim.drivers.counterexample import Counterexample
-from veosim.drivers.explore import SMALL, explore
+from veosim.drivers.explore import ONE_DEVICE, SMALL, explore
 from veosim.drivers.machine import run_machine
-
-ONE_DEVICE = Domain(
-    devices=("d1",),
-    jobs=("j1",),
-    modes=("ok", "offline"),
-    faults=(("500", None), ("timeout", "PUT")),
-    finishes=("completed",),
-    heal=False,
-)
-"""One device, one job: small enough to explore five or six steps deep."""
 
 
 @attrs.frozen
