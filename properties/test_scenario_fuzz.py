@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from veosim import actions as act
-from veosim import strategies
+from veosim import scenario, strategies
 from veosim.clients import BUILT_IN, REFERENCE
 from veosim.drivers.replay import replay, run_steps
 from veosim.scenario import ScenarioError, dumps, from_steps, loads
@@ -56,37 +57,19 @@ def test_random_bytes(data: bytes) -> None:
 
 
 KEYS = st.sampled_from(
-    [
-        "title",
-        "devices",
-        "clock",
-        "jobs",
-        "local",
-        "cloud",
-        "step",
-        "expect",
-        "action",
-        "device",
-        "job",
-        "fault",
-        "actor",
-        "holds",
-        "violated",
-        "from_step",
-        "job_id",
-        "status",
-        "scenes",
-        "timestamp",
-        "created_at",
-        "payload",
-        "ms",
-        "index",
-        "d1",
-        "mode",
-        "outcome",
-        "limit",
-    ]
+    sorted(
+        {
+            *scenario._TOP_KEYS,
+            *scenario._JOB_KEYS,
+            *scenario._STEP_KEYS,
+            *scenario._EXPECT_KEYS,
+            *(field.name for cls in act.ACTION_TYPES for field in attrs.fields(cls)),
+            "d1",
+        }
+    )
 )
+"""The format's own keys (taken from the loader and the actions, so a new key is fuzzed
+too), plus a device name for `[[local.d1]]`-like tables."""
 SCALARS = st.one_of(
     st.integers(-3, 3),
     st.booleans(),
